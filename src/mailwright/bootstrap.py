@@ -1,0 +1,197 @@
+"""The composition root: settings -> stores -> services -> listeners.
+
+Nothing else reads settings or builds the object graph. Front ends receive what they need.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from logging.handlers import WatchedFileHandler
+from pathlib import Path
+
+from mailwright.config import Settings, render_config
+from mailwright.model.actors import Actor
+from mailwright.model.admins import Role
+from mailwright.model.clock import SystemClock
+from mailwright.model.errors import ConfigurationError, NotFound
+from mailwright.model.interfaces import Clock
+from mailwright.security.certificates import write_self_signed
+from mailwright.security.hashing_pool import HashingPool
+from mailwright.security.login_cache import LoginCache
+from mailwright.security.passwords import Argon2Parameters, PasswordHasher
+from mailwright.security.policy import PolicySettings
+from mailwright.security.secrets_store import ServerSecret, generate_secret_file
+from mailwright.services.admins import AdminService
+from mailwright.services.aliases import AliasService
+from mailwright.services.audit import AuditLog
+from mailwright.services.authentication import Authenticator, ThrottlePolicy
+from mailwright.services.container import Services
+from mailwright.services.domains import DomainService
+from mailwright.services.events import InProcessEventHub
+from mailwright.services.mailbox_import import MailboxImporter
+from mailwright.services.mailboxes import MailboxService
+from mailwright.services.passwords import PasswordService
+from mailwright.storage.sql.database import SqlDatabase
+
+log = logging.getLogger(__name__)
+
+
+def policy_settings(settings: Settings) -> PolicySettings:
+    """The platform-wide password policy from ``[security]``."""
+    s = settings.security
+    return PolicySettings(
+        min_length=s.password_min_length,
+        max_length=s.password_max_length,
+        min_score=s.password_min_score,
+        history=s.password_history,
+    )
+
+
+def throttle_policy(settings: Settings) -> ThrottlePolicy:
+    """The login throttle from ``[security]``."""
+    s = settings.security
+    return ThrottlePolicy(
+        free_attempts_address=s.throttle_free_attempts_address,
+        free_attempts_source=s.throttle_free_attempts_source,
+        base_lock_seconds=s.throttle_base_lock_seconds,
+        max_lock_seconds=s.throttle_max_lock_seconds,
+        forget_after_seconds=s.throttle_forget_seconds,
+    )
+
+
+def build_services(
+    settings: Settings, database: SqlDatabase, secret: ServerSecret, clock: Clock
+) -> Services:
+    """Wire every service to one database, clock and event hub."""
+    s = settings.security
+    hasher = PasswordHasher(
+        Argon2Parameters(s.argon2_memory_kib, s.argon2_time_cost, s.argon2_parallelism)
+    )
+    hashing = HashingPool(hasher, workers=s.hashing_threads or None)
+    events = InProcessEventHub()
+    audit = AuditLog(database, clock)
+    passwords = PasswordService(
+        database, hashing, clock, audit, events, policy=policy_settings(settings)
+    )
+    authenticator = Authenticator(
+        database,
+        hashing,
+        clock,
+        throttle=throttle_policy(settings),
+        login_cache=LoginCache(ttl=s.login_cache_seconds),
+    )
+    return Services(
+        database=database,
+        clock=clock,
+        events=events,
+        hashing=hashing,
+        secret=secret,
+        audit=audit,
+        authenticator=authenticator,
+        passwords=passwords,
+        domains=DomainService(database, clock, audit),
+        mailboxes=MailboxService(database, clock, audit, events, hashing, passwords),
+        aliases=AliasService(database, clock, audit),
+        admins=AdminService(database, clock, audit),
+        importer=MailboxImporter(database, clock, audit, hashing, passwords),
+    )
+
+
+@asynccontextmanager
+async def open_services(
+    settings: Settings, *, clock: Clock | None = None, migrate: bool = True
+) -> AsyncIterator[Services]:
+    """Open the database (migrating it) and yield the services; close everything after.
+
+    Raises:
+        ConfigurationError: no data directory or a missing/placeholder server secret.
+    """
+    if not settings.config_path.exists() and not settings.database.url:
+        raise ConfigurationError(
+            f"{settings.data_dir} is not a Mailwright data directory; run 'mailwright init' "
+            "first (or pass --data-dir)."
+        )
+    secret = ServerSecret.load(settings.secret_path)
+    database = SqlDatabase(
+        settings.database_url, pool_size=settings.database.pool_size, echo=settings.database.echo
+    )
+    try:
+        if migrate:
+            await database.migrate()
+        services = build_services(settings, database, secret, clock or SystemClock())
+        try:
+            yield services
+        finally:
+            services.hashing.close()
+    finally:
+        await database.close()
+
+
+def prepare_data_dir(settings: Settings, *, hostname: str) -> None:
+    """Create the data directory, settings file, server secret and TLS certificate (each
+    only if missing, so ``init`` can be re-run safely)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.chmod(0o700)
+    if not settings.config_path.exists():
+        settings.config_path.write_text(render_config(hostname=hostname))
+    if not settings.secret_path.exists():
+        generate_secret_file(settings.secret_path)
+    certificate = settings.resolve(settings.tls.certificate)
+    private_key = settings.resolve(settings.tls.private_key)
+    if not certificate.exists() or not private_key.exists():
+        write_self_signed(certificate, private_key, hostname)
+    (settings.data_dir / "logs").mkdir(exist_ok=True)
+
+
+async def initialize(
+    services: Services,
+    *,
+    operator: Actor,
+    domain: str | None,
+    admin: str | None,
+    admin_password: str | None,
+) -> str | None:
+    """Create the first domain, admin mailbox and global admin grant (those that are
+    missing). Returns the admin's password when it was generated."""
+    if domain:
+        existing = {s.domain.name for s in await services.domains.list_domains(operator)}
+        if domain.lower().rstrip(".") not in existing:
+            await services.domains.add(operator, domain)
+    if not admin:
+        return None
+    generated = None
+    if await services.admins.find(admin.lower()) is None:
+        try:
+            await services.mailboxes.get(operator, admin)
+        except NotFound:
+            created = await services.mailboxes.create(
+                operator, admin, admin_password, display_name="Administrator"
+            )
+            generated = created.generated_password
+        await services.admins.add(operator, admin, Role.GLOBAL_ADMIN, [])
+    return generated
+
+
+def log_file(settings: Settings) -> Path:
+    """Where ``serve`` writes its log."""
+    return settings.data_dir / "logs" / "mailwright.log"
+
+
+def configure_logging(settings: Settings) -> None:
+    """Log to stderr and to the data directory's log file."""
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    path = log_file(settings)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(WatchedFileHandler(path))
+    except OSError as error:
+        print(f"warning: cannot write {path}: {error.strerror}", file=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=handlers,
+        force=True,
+    )

@@ -1,0 +1,31 @@
+"""The HTTP application: admin center, account portal, REST API, health and metrics."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from mailwright.config import Settings
+from mailwright.services.container import Services
+
+
+def create_app(services: Services, settings: Settings) -> FastAPI:
+    """Build the FastAPI application around ``services``."""
+    app = FastAPI(
+        title="Mailwright",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> JSONResponse:
+        """Liveness and database reachability."""
+        try:
+            async with services.database.snapshot() as tx:
+                await tx.domains.find_by_id(0)
+        except Exception as error:  # report, do not crash: this is the health probe
+            return JSONResponse({"status": "error", "database": str(error)}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    return app
