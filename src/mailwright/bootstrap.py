@@ -34,6 +34,7 @@ from mailwright.services.events import InProcessEventHub
 from mailwright.services.mailbox_import import MailboxImporter
 from mailwright.services.mailboxes import MailboxService
 from mailwright.services.passwords import PasswordService
+from mailwright.services.verification import LoginVerifier
 from mailwright.storage.sql.database import SqlDatabase
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ def build_services(
         aliases=AliasService(database, clock, audit),
         admins=AdminService(database, clock, audit),
         importer=MailboxImporter(database, clock, audit, hashing, passwords),
+        verifier=LoginVerifier(certificate=settings.resolve(settings.tls.certificate)),
     )
 
 

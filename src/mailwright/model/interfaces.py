@@ -17,12 +17,14 @@ from datetime import datetime
 from typing import Protocol
 
 from mailwright.model.admins import Admin, Role
+from mailwright.model.api_keys import ApiKey, ApiKeyScope
 from mailwright.model.aliases import Alias
 from mailwright.model.audit import AuditEntry, AuditEvent, AuditQuery
 from mailwright.model.authentication import LoginFailures, LoginProtocol, ThrottleScope
 from mailwright.model.domains import Domain, DomainSummary
 from mailwright.model.events import Event
 from mailwright.model.mailboxes import Mailbox, MailboxQuery, NewMailbox
+from mailwright.model.sessions import Session, SessionRealm
 
 
 class Clock(Protocol):
@@ -212,6 +214,92 @@ class ThrottleRepository(Protocol):
         ...
 
 
+class SessionRepository(Protocol):
+    """Web sign-in sessions (only the digest of each cookie token is stored)."""
+
+    async def add(
+        self,
+        token_digest: str,
+        realm: SessionRealm,
+        address: str,
+        *,
+        created_at: datetime,
+        expires_at: datetime,
+        source: str,
+        user_agent: str,
+    ) -> Session:
+        """Store a new session."""
+        ...
+
+    async def find_by_digest(self, token_digest: str) -> Session | None:
+        """The session whose token has this digest, or None."""
+        ...
+
+    async def find_by_id(self, session_id: int) -> Session | None:
+        """The session with this id, or None."""
+        ...
+
+    async def touch(self, session_id: int, at: datetime, expires_at: datetime) -> None:
+        """Record activity and slide the expiry."""
+        ...
+
+    async def revoke(self, session_id: int, at: datetime) -> None:
+        """End one session (no error when it is ended already)."""
+        ...
+
+    async def revoke_all(
+        self,
+        address: str,
+        at: datetime,
+        *,
+        realm: SessionRealm | None = None,
+        keep: int | None = None,
+    ) -> int:
+        """End every live session of ``address`` (optionally of one realm, sparing ``keep``);
+        returns how many were ended."""
+        ...
+
+    async def list_live(self, address: str, realm: SessionRealm, now: datetime) -> list[Session]:
+        """Live sessions of ``address`` in ``realm``, most recently used first."""
+        ...
+
+
+class ApiKeyRepository(Protocol):
+    """API keys (only a keyed digest of each key is stored)."""
+
+    async def add(
+        self,
+        *,
+        prefix: str,
+        digest: str,
+        name: str,
+        admin_address: str,
+        scope: ApiKeyScope,
+        sandbox: bool,
+        domains: frozenset[str],
+        created_at: datetime,
+        created_by: str,
+    ) -> ApiKey:
+        """Store a key. Raises: Conflict when the prefix is taken."""
+        ...
+
+    async def find_by_prefix(self, prefix: str) -> ApiKey | None:
+        """The key with this public prefix, or None."""
+        ...
+
+    async def list_keys(self, admin_address: str | None = None) -> list[ApiKey]:
+        """Keys (of one admin, or all), newest first, revoked ones included."""
+        ...
+
+    async def touch(self, key_id: int, at: datetime) -> None:
+        """Record a use."""
+        ...
+
+    async def revoke(self, key_id: int, at: datetime) -> None:
+        """Revoke a key. Raises: NotFound when missing or revoked already."""
+        ...
+
+
 class Transaction(Protocol):
     """One unit of work: every repository shares one database transaction."""
 
@@ -243,6 +331,16 @@ class Transaction(Protocol):
     @property
     def throttle(self) -> ThrottleRepository:
         """Failed-login counters."""
+        ...
+
+    @property
+    def sessions(self) -> SessionRepository:
+        """Web sessions."""
+        ...
+
+    @property
+    def api_keys(self) -> ApiKeyRepository:
+        """API keys."""
         ...
 
 

@@ -49,7 +49,9 @@ class ThrottlePolicy:
         """Seconds to lock after the ``failures``-th failure (0: no lock)."""
         if failures <= free:
             return 0.0
-        return float(min(self.base_lock_seconds * 2 ** (failures - free - 1), self.max_lock_seconds))
+        return float(
+            min(self.base_lock_seconds * 2 ** (failures - free - 1), self.max_lock_seconds)
+        )
 
 
 def _remaining_lock(failures: LoginFailures | None, now: datetime) -> float:

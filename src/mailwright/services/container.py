@@ -16,6 +16,7 @@ from mailwright.services.events import InProcessEventHub
 from mailwright.services.mailbox_import import MailboxImporter
 from mailwright.services.mailboxes import MailboxService
 from mailwright.services.passwords import PasswordService
+from mailwright.services.verification import LoginVerifier
 
 
 @dataclass
@@ -35,3 +36,4 @@ class Services:
     aliases: AliasService
     admins: AdminService
     importer: MailboxImporter
+    verifier: LoginVerifier

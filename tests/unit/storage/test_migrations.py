@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
 from mailwright.storage.sql.database import MIGRATIONS, SCHEMA_REVISION, SqlDatabase
-from mailwright.storage.sql.tables import metadata
+from mailwright.storage.sql.schema import metadata
 
 
 def test_schema_revision_is_alembic_head() -> None:

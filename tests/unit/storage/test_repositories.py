@@ -203,3 +203,64 @@ async def test_throttle_upsert_and_clear(db: SqlDatabase) -> None:
         assert await tx.throttle.find(ThrottleScope.ADDRESS, "10.0.0.1") is None
         await tx.throttle.clear(ThrottleScope.SOURCE, "10.0.0.1")
         assert await tx.throttle.find(ThrottleScope.SOURCE, "10.0.0.1") is None
+
+
+async def test_sessions_lifecycle(db: SqlDatabase) -> None:
+    """Sessions are found by digest, slide, and are revoked one by one or all but one."""
+    from mailwright.model.sessions import SessionRealm
+
+    async with db.transaction() as tx:
+        one = await tx.sessions.add(
+            "d1",
+            SessionRealm.ADMIN,
+            "a@example.test",
+            created_at=NOW,
+            expires_at=NOW + timedelta(hours=1),
+            source="127.0.0.1",
+            user_agent="test",
+        )
+        two = await tx.sessions.add(
+            "d2",
+            SessionRealm.ADMIN,
+            "a@example.test",
+            created_at=NOW,
+            expires_at=NOW + timedelta(hours=1),
+            source="127.0.0.1",
+            user_agent="test",
+        )
+        await tx.sessions.touch(one.id, NOW + timedelta(minutes=5), NOW + timedelta(hours=2))
+    async with db.transaction() as tx:
+        found = await tx.sessions.find_by_digest("d1")
+        assert found is not None and found.expires_at == NOW + timedelta(hours=2)
+        assert found.is_live(NOW) and not found.is_live(NOW + timedelta(hours=3))
+        assert len(await tx.sessions.list_live("a@example.test", SessionRealm.ADMIN, NOW)) == 2
+        assert await tx.sessions.revoke_all("a@example.test", NOW, keep=two.id) == 1
+        live = await tx.sessions.list_live("a@example.test", SessionRealm.ADMIN, NOW)
+        assert [s.id for s in live] == [two.id]
+
+
+async def test_api_keys_lifecycle(db: SqlDatabase) -> None:
+    """Keys are unique by prefix, keep their scope and domains, and revoke once."""
+    from mailwright.model.api_keys import ApiKeyScope
+
+    async with db.transaction() as tx:
+        key = await tx.api_keys.add(
+            prefix="abc123",
+            digest="f" * 64,
+            name="shop",
+            admin_address="a@example.test",
+            scope=ApiKeyScope.SEND,
+            sandbox=True,
+            domains=frozenset({"example.test"}),
+            created_at=NOW,
+            created_by="operator:root",
+        )
+        await tx.api_keys.touch(key.id, NOW)
+    async with db.transaction() as tx:
+        found = await tx.api_keys.find_by_prefix("abc123")
+        assert found is not None and found.scope is ApiKeyScope.SEND and found.sandbox
+        assert found.domains == {"example.test"} and found.last_used_at == NOW
+        await tx.api_keys.revoke(key.id, NOW)
+        with pytest.raises(NotFound):
+            await tx.api_keys.revoke(key.id, NOW)
+        assert (await tx.api_keys.list_keys("a@example.test"))[0].revoked_at == NOW

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from mailwright.storage.sql.tables import metadata
+from mailwright.storage.sql.schema import metadata
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -23,7 +23,7 @@ from mailwright.storage.sql.transaction import SqlTransaction
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 # The newest migration; ``tests/unit/storage/test_migrations.py`` keeps it equal to Alembic's head.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 _MODE = "mailwright_mode"
 
 

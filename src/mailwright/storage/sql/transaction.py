@@ -9,6 +9,8 @@ from mailwright.storage.sql.aliases import SqlAliasRepository
 from mailwright.storage.sql.audit import SqlAuditRepository
 from mailwright.storage.sql.domains import SqlDomainRepository
 from mailwright.storage.sql.mailboxes import SqlMailboxRepository
+from mailwright.storage.sql.api_keys import SqlApiKeyRepository
+from mailwright.storage.sql.sessions import SqlSessionRepository
 from mailwright.storage.sql.throttle import SqlThrottleRepository
 
 
@@ -23,3 +25,5 @@ class SqlTransaction:
         self.admins = SqlAdminRepository(connection)
         self.audit = SqlAuditRepository(connection)
         self.throttle = SqlThrottleRepository(connection)
+        self.sessions = SqlSessionRepository(connection)
+        self.api_keys = SqlApiKeyRepository(connection)
