@@ -17,8 +17,8 @@ from datetime import datetime
 from typing import Protocol
 
 from mailwright.model.admins import Admin, Role
-from mailwright.model.api_keys import ApiKey, ApiKeyScope
 from mailwright.model.aliases import Alias
+from mailwright.model.api_keys import ApiKey, ApiKeyScope
 from mailwright.model.audit import AuditEntry, AuditEvent, AuditQuery
 from mailwright.model.authentication import LoginFailures, LoginProtocol, ThrottleScope
 from mailwright.model.domains import Domain, DomainSummary

@@ -6,10 +6,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from mailwright.storage.sql.admins import SqlAdminRepository
 from mailwright.storage.sql.aliases import SqlAliasRepository
+from mailwright.storage.sql.api_keys import SqlApiKeyRepository
 from mailwright.storage.sql.audit import SqlAuditRepository
 from mailwright.storage.sql.domains import SqlDomainRepository
 from mailwright.storage.sql.mailboxes import SqlMailboxRepository
-from mailwright.storage.sql.api_keys import SqlApiKeyRepository
 from mailwright.storage.sql.sessions import SqlSessionRepository
 from mailwright.storage.sql.throttle import SqlThrottleRepository
 
