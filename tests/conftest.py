@@ -14,9 +14,11 @@ import pytest
 from mailwright.bootstrap import open_services, prepare_data_dir
 from mailwright.config import SecuritySettings, Settings
 from mailwright.model.actors import Actor
+from mailwright.platform import Platform, running_platform
 from mailwright.services.container import Services
 from mailwright.testing.clock import FakeClock
 from mailwright.testing.databases import PostgresTemplates, postgres_admin_url
+from mailwright.testing.live import LivePlatform, live_platform
 
 STRICT = os.environ.get("MAILWRIGHT_TEST_STRICT") == "1"
 
@@ -83,6 +85,8 @@ def make_settings(data_dir: Path, database_url: str, **sections: object) -> Sett
         "smtp": {"inbound_port": 0, "submission_port": 0, "submissions_port": 0},
         "imap": {"port": 0, "imaps_port": 0},
         "server": {"hostname": "mail.example.test"},
+        # 1024-bit DKIM keys: a 2048-bit key takes ~100 ms to make and every test adds domains.
+        "delivery": {"dkim_key_bits": 1024},
     }
     values.update(sections)
     return Settings.model_validate(values)
@@ -108,3 +112,18 @@ async def services(settings: Settings, clock: FakeClock) -> AsyncIterator[Servic
 def operator() -> Actor:
     """The CLI operator (global powers)."""
     return Actor.operator("tester")
+
+
+@pytest.fixture
+async def platform(settings: Settings, clock: FakeClock) -> AsyncIterator[Platform]:
+    """Every listener running on 127.0.0.1 with kernel-chosen ports, over the test's
+    database and fake clock."""
+    async with running_platform(settings, clock=clock) as running:
+        yield running
+
+
+@pytest.fixture
+def live(settings: Settings, clock: FakeClock) -> Iterator[LivePlatform]:
+    """The platform running in a background thread, for tests with blocking clients."""
+    with live_platform(settings, clock=clock) as running:
+        yield running

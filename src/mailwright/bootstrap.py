@@ -9,32 +9,64 @@ import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from logging.handlers import WatchedFileHandler
 from pathlib import Path
 
 from mailwright.config import Settings, render_config
+from mailwright.delivery.webhooks import HttpWebhookPoster
 from mailwright.model.actors import Actor
 from mailwright.model.admins import Role
 from mailwright.model.clock import SystemClock
 from mailwright.model.errors import ConfigurationError, NotFound
 from mailwright.model.interfaces import Clock
+from mailwright.model.webhooks import WebhookRetryPolicy
 from mailwright.security.certificates import write_self_signed
 from mailwright.security.hashing_pool import HashingPool
 from mailwright.security.login_cache import LoginCache
 from mailwright.security.passwords import Argon2Parameters, PasswordHasher
 from mailwright.security.policy import PolicySettings
+from mailwright.security.sealing import Sealer
 from mailwright.security.secrets_store import ServerSecret, generate_secret_file
+from mailwright.services.account import AccountService
 from mailwright.services.admins import AdminService
 from mailwright.services.aliases import AliasService
+from mailwright.services.api_keys import DIGEST_PURPOSE, ApiKeyService
 from mailwright.services.audit import AuditLog
 from mailwright.services.authentication import Authenticator, ThrottlePolicy
+from mailwright.services.client_setup import ClientSetup
 from mailwright.services.container import Services
+from mailwright.services.dkim import DkimService
 from mailwright.services.domains import DomainService
 from mailwright.services.events import InProcessEventHub
+from mailwright.services.local_delivery import LocalDelivery
+from mailwright.services.login_tests import LoginTests
+from mailwright.services.mail_access import MailAccess
+from mailwright.services.mail_folders import MailFolders
 from mailwright.services.mailbox_import import MailboxImporter
 from mailwright.services.mailboxes import MailboxService
+from mailwright.services.message_events import MessageEventService
+from mailwright.services.message_log import MessageLog
+from mailwright.services.notifications import NotificationService
+from mailwright.services.outbound import OutboundService, RetryPolicy
+from mailwright.services.owner_mail import OwnerMail
 from mailwright.services.passwords import PasswordService
+from mailwright.services.queue import QueueService
+from mailwright.services.recovery import RecoveryLimits, RecoveryService
+from mailwright.services.recovery_links import DIGEST_PURPOSE as LINKS_PURPOSE
+from mailwright.services.recovery_links import RecoveryLinks
+from mailwright.services.send_requests import Limits
+from mailwright.services.senders import SenderIdentities
+from mailwright.services.sending import SendingPolicy, SendingService
+from mailwright.services.signing import MessageSigner
+from mailwright.services.suppressions import SuppressionService
+from mailwright.services.templates import TemplateService
+from mailwright.services.usage import UsageService
 from mailwright.services.verification import LoginVerifier
+from mailwright.services.web_sessions import WebSessionService
+from mailwright.services.webhooks import SEALING_PURPOSE as WEBHOOK_PURPOSE
+from mailwright.services.webhooks import WebhookService
+from mailwright.storage.blobs import FileBlobStore
 from mailwright.storage.sql.database import SqlDatabase
 
 log = logging.getLogger(__name__)
@@ -63,6 +95,35 @@ def throttle_policy(settings: Settings) -> ThrottlePolicy:
     )
 
 
+def sending_policy(settings: Settings) -> SendingPolicy:
+    """Bounds of the sending API from ``[sending]``."""
+    s = settings.sending
+    return SendingPolicy(
+        limits=Limits(max_recipients=s.max_recipients, max_attachment_bytes=s.max_attachment_bytes),
+        max_batch=s.max_batch,
+        idempotency_lifetime=timedelta(hours=s.idempotency_hours),
+    )
+
+
+def recovery_limits(settings: Settings) -> RecoveryLimits:
+    """Forgotten-password request limits from ``[security]``."""
+    s = settings.security
+    return RecoveryLimits(
+        per_address=s.recovery_requests_per_address, per_source=s.recovery_requests_per_source
+    )
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    """Outbound retries from ``[delivery]``."""
+    d = settings.delivery
+    return RetryPolicy(
+        base_seconds=d.retry_base_seconds,
+        max_seconds=d.retry_max_seconds,
+        max_age=timedelta(hours=d.max_age_hours),
+        lease=timedelta(seconds=d.lease_seconds),
+    )
+
+
 def build_services(
     settings: Settings, database: SqlDatabase, secret: ServerSecret, clock: Clock
 ) -> Services:
@@ -74,8 +135,11 @@ def build_services(
     hashing = HashingPool(hasher, workers=s.hashing_threads or None)
     events = InProcessEventHub()
     audit = AuditLog(database, clock)
-    passwords = PasswordService(
-        database, hashing, clock, audit, events, policy=policy_settings(settings)
+    blobs = FileBlobStore(settings.data_dir / "messages")
+    delivery = LocalDelivery(database, blobs, clock, events)
+    events.subscribe(delivery.on_event)
+    notifications = NotificationService(
+        delivery, hostname=settings.server.hostname, portal_url=settings.public_url
     )
     authenticator = Authenticator(
         database,
@@ -84,6 +148,72 @@ def build_services(
         throttle=throttle_policy(settings),
         login_cache=LoginCache(ttl=s.login_cache_seconds),
     )
+    owner_mail = OwnerMail(
+        notifications, public_url=settings.public_url, link_minutes=s.reset_token_minutes
+    )
+    passwords = PasswordService(
+        database,
+        hashing,
+        clock,
+        audit,
+        events,
+        policy=policy_settings(settings),
+        notifications=notifications,
+        authenticator=authenticator,
+        owner_mail=owner_mail,
+    )
+    links = RecoveryLinks(
+        key=secret.derive(LINKS_PURPOSE),
+        lifetime=timedelta(minutes=s.reset_token_minutes),
+        public_url=settings.public_url,
+    )
+    web_sessions = WebSessionService(
+        database,
+        clock,
+        authenticator,
+        audit,
+        session_key=secret.derive("sessions"),
+        csrf_key=secret.derive("csrf"),
+    )
+    events.subscribe(web_sessions.on_event)
+    verifier = LoginVerifier(certificate=settings.resolve(settings.tls.certificate))
+    dkim = DkimService(
+        database,
+        clock,
+        audit,
+        Sealer(secret.derive("dkim-keys"), "dkim-keys"),
+        bits=settings.delivery.dkim_key_bits,
+    )
+    usage = UsageService(
+        database,
+        clock,
+        price_per_1000=settings.sending.price_per_1000,
+        currency=settings.sending.currency,
+    )
+    outbound = OutboundService(
+        database,
+        clock,
+        blobs,
+        delivery,
+        policy=retry_policy(settings),
+        hostname=settings.server.hostname,
+        usage=usage,
+    )
+    allow_private = settings.delivery.allow_private_webhooks
+    webhooks = WebhookService(
+        database,
+        clock,
+        audit,
+        Sealer(secret.derive(WEBHOOK_PURPOSE), WEBHOOK_PURPOSE),
+        HttpWebhookPoster(allow_private=allow_private),
+        policy=WebhookRetryPolicy(),
+        allow_private=allow_private,
+    )
+    templates = TemplateService(database, clock, audit)
+    sending = SendingService(
+        database, clock, blobs, events, templates, policy=sending_policy(settings)
+    )
+    signer = MessageSigner(database, Sealer(secret.derive("dkim-keys"), "dkim-keys"))
     return Services(
         database=database,
         clock=clock,
@@ -93,12 +223,51 @@ def build_services(
         audit=audit,
         authenticator=authenticator,
         passwords=passwords,
-        domains=DomainService(database, clock, audit),
+        domains=DomainService(database, clock, audit, dkim),
+        dkim=dkim,
         mailboxes=MailboxService(database, clock, audit, events, hashing, passwords),
         aliases=AliasService(database, clock, audit),
         admins=AdminService(database, clock, audit),
         importer=MailboxImporter(database, clock, audit, hashing, passwords),
-        verifier=LoginVerifier(certificate=settings.resolve(settings.tls.certificate)),
+        verifier=verifier,
+        api_keys=ApiKeyService(database, clock, audit, digest_key=secret.derive(DIGEST_PURPOSE)),
+        login_tests=LoginTests(database, audit, verifier),
+        web_sessions=web_sessions,
+        blobs=blobs,
+        delivery=delivery,
+        folders=MailFolders(database, clock, events),
+        mail=MailAccess(database, blobs, clock, events, delivery),
+        senders=SenderIdentities(database),
+        queue=QueueService(database, clock, audit),
+        outbound=outbound,
+        message_events=MessageEventService(database),
+        webhooks=webhooks,
+        usage=usage,
+        sending=sending,
+        templates=templates,
+        suppressions=SuppressionService(database, clock, audit),
+        message_log=MessageLog(database),
+        signer=signer,
+        recovery=RecoveryService(
+            database,
+            clock,
+            audit,
+            events,
+            hashing,
+            passwords,
+            owner_mail,
+            links=links,
+            limits=recovery_limits(settings),
+        ),
+        account=AccountService(database, clock, audit, authenticator, owner_mail, links=links),
+        client_setup=ClientSetup(
+            database,
+            hostname=settings.server.hostname,
+            imap_port=settings.imap.port,
+            imaps_port=settings.imap.imaps_port,
+            submission_port=settings.smtp.submission_port,
+            submissions_port=settings.smtp.submissions_port,
+        ),
     )
 
 
@@ -127,7 +296,10 @@ async def open_services(
         try:
             yield services
         finally:
+            await services.recovery.settle()
+            await services.web_sessions.settle()
             services.hashing.close()
+            services.signer.close()
     finally:
         await database.close()
 

@@ -13,7 +13,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -76,6 +76,11 @@ class ImapSettings(Section):
     host: str = "127.0.0.1"
     port: int = Field(default=2143, ge=0, le=65535)
     imaps_port: int = Field(default=2993, ge=0, le=65535)
+    max_connections: int = Field(default=2000, ge=1)
+    max_connections_per_source: int = Field(default=200, ge=1)
+    login_timeout_seconds: float = Field(default=60.0, gt=0)
+    idle_timeout_seconds: float = Field(default=1860.0, ge=1800)
+    """RFC 3501 5.4: at least 30 minutes of inactivity before logging a client out."""
 
 
 class TlsSettings(Section):
@@ -104,6 +109,11 @@ class SecuritySettings(Section):
     throttle_max_lock_seconds: float = Field(default=900.0, ge=0)
     throttle_forget_seconds: float = Field(default=3600.0, ge=1)
     reset_token_minutes: int = Field(default=30, ge=1)
+    """Lifetime of recovery links (forgotten password, recovery-address confirmation)."""
+    recovery_requests_per_address: int = Field(default=3, ge=1)
+    """Forgotten-password requests accepted per address per hour, whether or not it exists."""
+    recovery_requests_per_source: int = Field(default=10, ge=1)
+    """Forgotten-password requests accepted per client network address per hour."""
 
 
 class DeliverySettings(Section):
@@ -111,6 +121,40 @@ class DeliverySettings(Section):
 
     routes: dict[str, str] = Field(default_factory=dict)
     """``"domain" = "host:port"``: deliver mail for these domains there instead of MX lookup."""
+    smarthost: str = ""
+    """``host:port`` to send every remote message through (instead of MX lookup)."""
+    smarthost_username: str = ""
+    smarthost_password: str = ""
+    starttls: Literal["opportunistic", "required", "never"] = "opportunistic"
+    """Outbound TLS: use it when offered, insist on it, or never try."""
+    max_age_hours: float = Field(default=120.0, gt=0)
+    """How long a message may wait for a remote server before it bounces (default 5 days)."""
+    retry_base_seconds: float = Field(default=60.0, gt=0)
+    retry_max_seconds: float = Field(default=3600.0, gt=0)
+    lease_seconds: float = Field(default=600.0, gt=0)
+    """A worker's claim on a delivery; a crashed worker's claims are retaken after this."""
+    concurrency_per_destination: int = Field(default=5, ge=1)
+    connection_timeout_seconds: float = Field(default=60.0, gt=0)
+    batch_size: int = Field(default=100, ge=1)
+    workers: int = Field(default=1, ge=0)
+    """Delivery workers inside ``mailwright serve`` (0: run them as ``mailwright worker``)."""
+    dkim_key_bits: int = Field(default=2048, ge=1024, le=4096)
+    """Size of the RSA keys made for new domains and rotations."""
+    allow_private_webhooks: bool = False
+    """Let webhooks post to loopback and private addresses (tests, internal receivers)."""
+
+
+class SendingSettings(Section):
+    """The transactional email API."""
+
+    price_per_1000: float = Field(default=0.28, ge=0)
+    """Price per 1,000 messages, for the usage report (in the operator's currency)."""
+    currency: str = "USD"
+    max_recipients: int = Field(default=50, ge=1, le=1000)
+    """To + cc + bcc of one message."""
+    max_attachment_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    max_batch: int = Field(default=500, ge=1, le=5000)
+    idempotency_hours: float = Field(default=24.0, gt=0)
 
 
 class Settings(BaseModel):
@@ -127,6 +171,7 @@ class Settings(BaseModel):
     tls: TlsSettings = TlsSettings()
     security: SecuritySettings = SecuritySettings()
     delivery: DeliverySettings = DeliverySettings()
+    sending: SendingSettings = SendingSettings()
 
     @property
     def config_path(self) -> Path:

@@ -19,6 +19,19 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# Every other listener on a kernel-chosen port, so tests never collide with each other.
+_OTHER_PORTS = {
+    f"MAILWRIGHT_{name}": "0"
+    for name in (
+        "SMTP_INBOUND_PORT",
+        "SMTP_SUBMISSION_PORT",
+        "SMTP_SUBMISSIONS_PORT",
+        "IMAP_PORT",
+        "IMAP_IMAPS_PORT",
+    )
+}
+
+
 def _env(data_dir: Path, **extra: str) -> dict[str, str]:
     return {**os.environ, "MAILWRIGHT_DATA_DIR": str(data_dir), **extra}
 
@@ -45,7 +58,7 @@ def test_serve_answers_healthz_and_stops_on_sigterm(tmp_path: Path) -> None:
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "mailwright", "serve"],
-        env=_env(data, MAILWRIGHT_HTTP_PORT=str(port)),
+        env=_env(data, MAILWRIGHT_HTTP_PORT=str(port), **_OTHER_PORTS),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -79,13 +79,23 @@ def show(name: str, data_dir: DataDir = None, json: Json = False) -> None:
 
     async def action(services: Services) -> None:
         domain = await services.domains.get(operator(), name)
+        key = await services.dkim.active_key(domain.name)
         data = domain_data(domain)
+        data["dkim"] = (
+            {"selector": key.selector, "dns_name": key.dns_name, "dns_value": key.dns_value}
+            if key
+            else None
+        )
         if json:
             print_json(data)
             return
         data["default_quota_bytes"] = format_size(domain.default_quota_bytes)
-        for key, value in data.items():
-            print(f"{key.replace('_', ' '):>26}: {'' if value is None else value}")
+        del data["dkim"]
+        for field, value in data.items():
+            print(f"{field.replace('_', ' '):>26}: {'' if value is None else value}")
+        if key:
+            print("\nPublish this DNS record so receivers can verify DKIM signatures:")
+            print(f"{key.dns_name}. IN TXT {key.zone_value}")
 
     run(data_dir, action)
 
@@ -114,6 +124,27 @@ def update(
         )
         domain = await services.domains.update(operator(), name, changes)
         print(f"Updated domain {domain.name}.")
+
+    run(data_dir, action)
+
+
+@app.command("rotate-dkim")
+def rotate_dkim(name: str, data_dir: DataDir = None, json: Json = False) -> None:
+    """Make a new DKIM key for a domain and print its DNS record.
+
+    Publish the new record at once; keep the old one for a few days so mail signed before the
+    rotation still verifies.
+    """
+
+    async def action(services: Services) -> None:
+        key = await services.dkim.rotate(operator(), name)
+        if json:
+            print_json(
+                {"selector": key.selector, "dns_name": key.dns_name, "dns_value": key.dns_value}
+            )
+            return
+        print(f"New DKIM key for {key.domain}, selector {key.selector}. Publish:")
+        print(f"{key.dns_name}. IN TXT {key.zone_value}")
 
     run(data_dir, action)
 

@@ -22,4 +22,44 @@ class MessagesAdded:
     folder_id: int
 
 
-Event = CredentialsChanged | MessagesAdded
+@dataclass(frozen=True)
+class FlagsChanged:
+    """Flags of messages in a folder changed (other sessions report them as FETCH FLAGS)."""
+
+    mailbox_id: int
+    folder_id: int
+    modseq: int
+
+
+@dataclass(frozen=True)
+class MessagesExpunged:
+    """Messages left a folder for good (EXPUNGE, MOVE); other sessions report EXPUNGE."""
+
+    mailbox_id: int
+    folder_id: int
+    uids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class FolderDeleted:
+    """A folder and its messages were deleted (sessions that selected it must let go)."""
+
+    mailbox_id: int
+    folder_id: int
+
+
+@dataclass(frozen=True)
+class OutboundQueued:
+    """Messages were queued for remote delivery (delivery workers wake up)."""
+
+    message_id: str
+
+
+Event = (
+    CredentialsChanged
+    | MessagesAdded
+    | FlagsChanged
+    | MessagesExpunged
+    | FolderDeleted
+    | OutboundQueued
+)

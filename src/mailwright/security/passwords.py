@@ -10,6 +10,7 @@ Unknown schemes fail closed: ``verify`` answers False, never "maybe".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import argon2
@@ -17,6 +18,11 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 SCHEME_ARGON2ID = "{ARGON2ID}"
 _KNOWN_PREFIXES = {SCHEME_ARGON2ID: "$argon2id$", "{ARGON2I}": "$argon2i$"}
+# The whole PHC string: version, the three parameters, then salt and hash in unpadded base64.
+_PHC_SHAPE = re.compile(
+    r"\$argon2(?:id|i)\$v=\d{1,3}\$m=\d{1,10},t=\d{1,10},p=\d{1,3}"
+    r"\$[A-Za-z0-9+/]{11,}\$[A-Za-z0-9+/]{11,}"
+)
 
 
 @dataclass(frozen=True)
@@ -81,5 +87,7 @@ def _phc_string(stored: str) -> str | None:
 
 
 def is_password_hash(value: str) -> bool:
-    """True when ``value`` is a hash string this module can verify."""
-    return _phc_string(value) is not None
+    """True when ``value`` is a complete hash string this module can verify (scheme, version,
+    parameters, salt and hash), not merely one that starts like one."""
+    phc = _phc_string(value)
+    return phc is not None and _PHC_SHAPE.fullmatch(phc) is not None

@@ -27,6 +27,24 @@ def parse_alias_source(text: str) -> tuple[str, str]:
     return str(address), address.domain
 
 
+def parse_destinations(source: str, destinations: list[str]) -> list[str]:
+    """Normalised, de-duplicated destinations of the alias ``source``.
+
+    Raises:
+        InvalidInput: a bad address, none at all, too many, or the alias itself.
+    """
+    targets = list(dict.fromkeys(str(parse_address(d, "destinations")) for d in destinations))
+    if not targets:
+        raise InvalidInput.for_field("destinations", "An alias needs at least one destination.")
+    if len(targets) > MAX_DESTINATIONS:
+        raise InvalidInput.for_field(
+            "destinations", f"An alias may have at most {MAX_DESTINATIONS} destinations."
+        )
+    if source in targets:
+        raise InvalidInput.for_field("destinations", "An alias cannot deliver to itself.")
+    return targets
+
+
 class AliasService:
     """Use cases for aliases."""
 
@@ -44,15 +62,7 @@ class AliasService:
         """
         alias_source, domain_name = parse_alias_source(source)
         require_manage_domain(actor, domain_name)
-        targets = list(dict.fromkeys(str(parse_address(d, "destinations")) for d in destinations))
-        if not targets:
-            raise InvalidInput.for_field("destinations", "An alias needs at least one destination.")
-        if len(targets) > MAX_DESTINATIONS:
-            raise InvalidInput.for_field(
-                "destinations", f"An alias may have at most {MAX_DESTINATIONS} destinations."
-            )
-        if alias_source in targets:
-            raise InvalidInput.for_field("destinations", "An alias cannot deliver to itself.")
+        targets = parse_destinations(alias_source, destinations)
         async with self._db.transaction() as tx:
             domain = await tx.domains.find_by_name(domain_name)
             if domain is None:
@@ -68,6 +78,30 @@ class AliasService:
                 details={"destinations": ", ".join(targets)},
             )
         return alias
+
+    async def update(self, actor: Actor, source: str, destinations: list[str]) -> Alias:
+        """Replace the destinations of an alias, in one transaction.
+
+        Raises:
+            InvalidInput: bad addresses or no destinations. NotFound. PermissionDenied.
+        """
+        alias_source, domain_name = parse_alias_source(source)
+        require_manage_domain(actor, domain_name)
+        targets = parse_destinations(alias_source, destinations)
+        async with self._db.transaction() as tx:
+            alias = await tx.aliases.find_by_source(alias_source)
+            if alias is None:
+                raise NotFound(f"There is no alias {alias_source}.")
+            await tx.aliases.delete(alias.id)
+            updated = await tx.aliases.add(alias.domain_id, alias_source, targets, alias.created_at)
+            await self._audit.record(
+                tx,
+                actor,
+                "alias.update",
+                alias_source,
+                details={"destinations": ", ".join(targets)},
+            )
+        return updated
 
     async def list_aliases(self, actor: Actor, domain: str | None = None) -> list[Alias]:
         """Aliases the actor may see, optionally of one domain."""

@@ -29,6 +29,7 @@ from mailwright.model.interfaces import Clock, Database, Transaction
 from mailwright.model.mailboxes import Mailbox
 from mailwright.security.hashing_pool import HashingPool
 from mailwright.security.login_cache import LoginCache
+from mailwright.telemetry import LOGINS
 
 # Writing "last login" on every login would make each IMAP reconnect a disk write; once a
 # minute is precise enough for the admin center.
@@ -96,6 +97,13 @@ class Authenticator:
             protocol: which listener asks (recorded as the mailbox's last login).
             source: the client's network address (throttled separately).
         """
+        result = await self._authenticate(address, password, protocol, source)
+        LOGINS.labels(protocol=protocol.value, outcome=result.outcome.value).inc()
+        return result
+
+    async def _authenticate(
+        self, address: str, password: str, protocol: LoginProtocol, source: str
+    ) -> AuthResult:
         key = address_key(address)
         now = self._clock.now()
         async with self._db.snapshot() as tx:

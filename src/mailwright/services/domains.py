@@ -11,6 +11,7 @@ from mailwright.model.errors import Conflict, InvalidInput, NotFound
 from mailwright.model.interfaces import Clock, Database
 from mailwright.services.audit import AuditLog
 from mailwright.services.authorization import require_global, require_view_domain
+from mailwright.services.dkim import DkimService
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,13 @@ class DomainChanges:
 class DomainService:
     """Use cases for mail domains."""
 
-    def __init__(self, database: Database, clock: Clock, audit: AuditLog) -> None:
+    def __init__(
+        self, database: Database, clock: Clock, audit: AuditLog, dkim: DkimService
+    ) -> None:
         self._db = database
         self._clock = clock
         self._audit = audit
+        self._dkim = dkim
 
     async def add(
         self,
@@ -50,6 +54,7 @@ class DomainService:
         notify = _optional_address(it_notification_address, "it_notification_address")
         if default_quota_bytes is not None and default_quota_bytes < 0:
             raise InvalidInput.for_field("default_quota_bytes", "The quota cannot be negative.")
+        material = await self._dkim.new_key_material()
         async with self._db.transaction() as tx:
             domain = await tx.domains.add(
                 domain_name,
@@ -57,6 +62,7 @@ class DomainService:
                 default_quota_bytes=default_quota_bytes,
                 created_at=self._clock.now(),
             )
+            await self._dkim.store(tx, domain.id, material)
             await self._audit.record(tx, actor, "domain.create", domain_name)
         return domain
 
@@ -65,6 +71,11 @@ class DomainService:
         async with self._db.snapshot() as tx:
             summaries = await tx.domains.list_all()
         return [s for s in summaries if actor.covers(s.domain.name)]
+
+    async def hosted_names(self) -> set[str]:
+        """Every hosted domain's name (for routing; no permission check)."""
+        async with self._db.snapshot() as tx:
+            return {s.domain.name for s in await tx.domains.list_all()}
 
     async def get(self, actor: Actor, name: str) -> Domain:
         """Raises: NotFound, PermissionDenied."""
@@ -87,6 +98,12 @@ class DomainService:
             notify = _optional_address(changes.it_notification_address, "it_notification_address")
         if changes.password_min_score is not None and not 0 <= changes.password_min_score <= 4:
             raise InvalidInput.for_field("password_min_score", "The score must be 0 to 4.")
+        if changes.password_min_length is not None and not 8 <= changes.password_min_length <= 256:
+            raise InvalidInput.for_field(
+                "password_min_length", "The minimum length must be 8 to 256 characters."
+            )
+        if changes.default_quota_bytes is not None and changes.default_quota_bytes < 0:
+            raise InvalidInput.for_field("default_quota_bytes", "The quota cannot be negative.")
         updated = replace(
             domain,
             it_notification_address=notify,

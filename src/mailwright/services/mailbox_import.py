@@ -26,7 +26,11 @@ from mailwright.security.passwords import is_password_hash
 from mailwright.security.policy import check_password
 from mailwright.services.audit import AuditLog
 from mailwright.services.authorization import require_manage_domain
-from mailwright.services.mailboxes import parse_display_name, parse_recovery_address
+from mailwright.services.mailboxes import (
+    parse_display_name,
+    parse_recovery_address,
+    uidvalidity,
+)
 from mailwright.services.passwords import PasswordService
 
 KNOWN_COLUMNS = {
@@ -136,6 +140,11 @@ class MailboxImporter:
         seen: dict[str, int] = {}
         for index, (line, raw) in enumerate(raw_rows):
             try:
+                if raw.get(None):
+                    raise InvalidInput(
+                        "This row has more fields than the header; quote values that contain "
+                        "commas."
+                    )
                 row = self._parse_row(actor, raw, line, domains)
                 if row.address in taken:
                     raise InvalidInput(f"The mailbox {row.address} exists already.")
@@ -204,7 +213,9 @@ class MailboxImporter:
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
             async with self._db.transaction() as tx:
-                await tx.mailboxes.add_many([_new_mailbox(r, domains, now) for r in batch])
+                ids = await tx.mailboxes.add_many([_new_mailbox(r, domains, now) for r in batch])
+                for mailbox_id in ids.values():
+                    await tx.folders.add_defaults(mailbox_id, uidvalidity(now), now)
             stored += len(batch)
             report("store", stored, len(rows))
         async with self._db.transaction() as tx:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from mailwright.model.actors import Actor
 from mailwright.model.addresses import parse_address, parse_domain
@@ -15,6 +16,7 @@ from mailwright.model.errors import Conflict, InvalidInput, NotFound
 from mailwright.model.events import CredentialsChanged
 from mailwright.model.interfaces import Clock, Database, EventHub, Transaction
 from mailwright.model.mailboxes import Mailbox, MailboxQuery, MailboxSort, NewMailbox
+from mailwright.model.text import parse_line
 from mailwright.security.generator import generate_password
 from mailwright.security.hashing_pool import HashingPool
 from mailwright.services.audit import AuditLog
@@ -45,11 +47,16 @@ class MailboxDetails:
 
 @dataclass(frozen=True)
 class MailboxPage:
-    """One page of a listing; ``next_cursor`` is None on the last page."""
+    """One page of a listing; ``next_cursor`` is None on the last page.
+
+    ``total_exact`` is False when the caller skipped the count: ``total`` is then only a lower
+    bound (the rows of this page).
+    """
 
     items: list[Mailbox]
     total: int
     next_cursor: str | None
+    total_exact: bool = True
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,12 @@ class MailboxChanges:
     quota_bytes: int | None = None
     clear_quota: bool = False
     recovery_address: str | None = None
+
+
+def uidvalidity(now: datetime) -> int:
+    """A UIDVALIDITY for folders created at ``now``: seconds since 1970, as most servers use
+    (nonzero and growing, so a re-created folder never reuses an old value)."""
+    return max(1, int(now.timestamp()))
 
 
 def parse_display_name(text: str) -> str:
@@ -98,14 +111,24 @@ def encode_cursor(sort_value: str, address: str) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[str, str]:
-    """Raises: InvalidInput for a cursor we did not make."""
+def decode_cursor(cursor: str, sort: MailboxSort = MailboxSort.ADDRESS) -> tuple[str, str]:
+    """Raises: InvalidInput for a cursor we did not make, or made for another sort order."""
+    invalid = InvalidInput.for_field("cursor", "The page cursor is not valid.")
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value, address = json.loads(base64.urlsafe_b64decode(padded))
-        return str(value), str(address)
     except (ValueError, TypeError):
-        raise InvalidInput.for_field("cursor", "The page cursor is not valid.") from None
+        raise invalid from None
+    if not isinstance(value, str) or not isinstance(address, str):
+        raise invalid
+    if sort is MailboxSort.CREATED:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise invalid from None
+        if moment.tzinfo is None:
+            raise invalid
+    return value, address
 
 
 class MailboxService:
@@ -176,6 +199,7 @@ class MailboxService:
                     created_at=now,
                 )
             )
+            await tx.folders.add_defaults(mailbox.id, uidvalidity(now), now)
             await self._audit.record(tx, actor, "mailbox.create", mailbox.address)
         return CreatedMailbox(mailbox, generated)
 
@@ -206,8 +230,13 @@ class MailboxService:
         limit: int = 50,
         cursor: str | None = None,
         offset: int = 0,
+        count: bool = True,
     ) -> MailboxPage:
-        """One page of mailboxes the actor may see, filtered and sorted."""
+        """One page of mailboxes the actor may see, filtered and sorted.
+
+        ``count=False`` skips counting every match, which for a substring search is a second
+        scan of the table (half the time of a search over 50,000 mailboxes, bench/admin.py).
+        """
         scope = actor.domain_filter
         if domain:
             name = parse_domain(domain)
@@ -215,21 +244,24 @@ class MailboxService:
             scope = frozenset({name})
         query = MailboxQuery(
             domains=scope,
-            search=(search or "").strip() or None,
+            search=parse_line(search or "", "search", max_length=320) or None,
             sort=sort,
             descending=descending,
             limit=max(1, min(limit, MAX_PAGE)),
-            after=decode_cursor(cursor) if cursor else None,
+            after=decode_cursor(cursor, sort) if cursor else None,
             offset=max(0, offset),
         )
         async with self._db.snapshot() as tx:
             items = await tx.mailboxes.list_page(replace(query, limit=query.limit + 1))
-            total = await tx.mailboxes.count(query)
+            total = await tx.mailboxes.count(query) if count else None
         next_cursor = None
         if len(items) > query.limit:
             items = items[: query.limit]
             last = items[-1]
             next_cursor = encode_cursor(_sort_value(last, sort), last.address)
+        if total is None:
+            whole = next_cursor is None and query.after is None and query.offset == 0
+            return MailboxPage(items, len(items), next_cursor, total_exact=whole)
         return MailboxPage(items, total, next_cursor)
 
     async def update(self, actor: Actor, address: str, changes: MailboxChanges) -> Mailbox:

@@ -1,4 +1,5 @@
-"""Password changes: ``reset_password`` (by an admin) and the policy check behind it.
+"""Password changes: ``reset_password`` (by an admin), ``change_password`` (by the owner) and
+the policy check behind both.
 
 A reset applies at once and completely, in one transaction: new hash, must-change flag, time of
 change, history, audit event. After the commit, live sessions of the mailbox are told to end
@@ -8,21 +9,34 @@ and the notices go out. The plaintext password exists only in this call's memory
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from mailwright.model.actors import Actor
 from mailwright.model.audit import Outcome
 from mailwright.model.domains import Domain
-from mailwright.model.errors import InvalidInput, NotFound, PasswordRejected, PermissionDenied
+from mailwright.model.errors import (
+    Conflict,
+    InvalidInput,
+    MailwrightError,
+    NotFound,
+    PasswordRejected,
+    PermissionDenied,
+    Unavailable,
+)
 from mailwright.model.events import CredentialsChanged
-from mailwright.model.interfaces import Clock, Database, EventHub
+from mailwright.model.interfaces import Clock, Database, EventHub, Transaction
 from mailwright.model.mailboxes import Mailbox
+from mailwright.model.text import parse_line
 from mailwright.security.generator import generate_password
 from mailwright.security.hashing_pool import HashingPool
 from mailwright.security.policy import PolicyReport, PolicySettings, check_password
 from mailwright.services.audit import AuditLog
-from mailwright.services.authentication import address_key
+from mailwright.services.authentication import Authenticator, address_key
 from mailwright.services.authorization import require_reset
 from mailwright.services.notifications import NotificationService, ResetNotice
+from mailwright.services.owner_mail import OwnerMail
+from mailwright.services.ownership import confirm_password, require_owner
+from mailwright.telemetry import PASSWORD_RESETS
 
 HISTORY_REASON = "It is one of the last {n} passwords of this mailbox."
 
@@ -43,8 +57,18 @@ class ResetResult:
     audit_event_id: int
 
 
+@dataclass(frozen=True)
+class ChangeResult:
+    """What the owner is told after changing their password."""
+
+    mailbox: Mailbox
+    notified: tuple[str, ...]
+    notification_errors: tuple[str, ...]
+    audit_event_id: int
+
+
 class PasswordService:
-    """Policy checks and password resets."""
+    """Policy checks, password resets and the owners' own changes."""
 
     def __init__(
         self,
@@ -56,6 +80,8 @@ class PasswordService:
         *,
         policy: PolicySettings,
         notifications: NotificationService | None = None,
+        authenticator: Authenticator | None = None,
+        owner_mail: OwnerMail | None = None,
     ) -> None:
         self._db = database
         self._hashing = hashing
@@ -64,6 +90,8 @@ class PasswordService:
         self._events = events
         self.policy = policy
         self._notifications = notifications
+        self._authenticator = authenticator
+        self._owner_mail = owner_mail
 
     def settings_for(self, domain: Domain | None) -> PolicySettings:
         """The policy in force for mailboxes of ``domain``."""
@@ -138,6 +166,23 @@ class PasswordService:
             PermissionDenied: the actor's role or scope does not allow it (audited).
             PasswordRejected: the policy refused the password; every reason is listed.
         """
+        try:
+            result = await self._reset(actor, address, new_password, must_change, reason, notify)
+        except MailwrightError as error:
+            PASSWORD_RESETS.labels(outcome=error.kind).inc()
+            raise
+        PASSWORD_RESETS.labels(outcome="success").inc()
+        return result
+
+    async def _reset(
+        self,
+        actor: Actor,
+        address: str,
+        new_password: str | None,
+        must_change: bool,
+        reason: str,
+        notify: bool,
+    ) -> ResetResult:
         reason = parse_reason(reason)
         mailbox, domain = await self._load_for_reset(actor, address)
         generated = new_password is None
@@ -174,6 +219,82 @@ class PasswordService:
         return ResetResult(
             mailbox, password if generated else None, must_change, notified, errors, event.id
         )
+
+    async def change_password(
+        self, actor: Actor, address: str, current_password: str, new_password: str
+    ) -> ChangeResult:
+        """The owner's own change of password (the account portal).
+
+        The current password is confirmed first (throttled like a login), then the new one
+        must pass the policy, the history included. One transaction writes the new hash, clears
+        the must-change flag, records the time and the history, and the audit event
+        ``mailbox.password.change``. After the commit ``CredentialsChanged`` ends every IMAP
+        and web session of the mailbox (the portal starts a fresh one for the browser that made
+        the change), and a notice goes to the recovery address.
+
+        Raises:
+            PermissionDenied: the actor is not the mailbox's owner, or the mailbox is disabled.
+            InvalidInput: the current password is wrong (field ``current``) or the new one is
+                empty.
+            RateLimited: too many wrong current passwords (the login throttle).
+            PasswordRejected: the policy refused the new password; every reason is listed.
+            Conflict: the password was reset while this change was being made.
+            Unavailable: no authenticator is wired in.
+        """
+        key = require_owner(actor, address)
+        if self._authenticator is None:
+            raise Unavailable("Password changes are not available here.")
+        if not new_password:
+            raise InvalidInput.for_field("password", "Enter a new password.")
+        confirmed = await confirm_password(self._authenticator, actor, key, current_password)
+        await self.validate_new_password(confirmed.address, new_password)
+        new_hash = await self._hashing.hash(new_password)
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            current = await tx.mailboxes.find_by_id(confirmed.id)
+            # The password confirmed above must still be the one in force (no reset meanwhile).
+            if current is None or current.password_hash != confirmed.password_hash:
+                raise Conflict("The password was changed meanwhile. Sign in again.")
+            mailbox = await self.write_password(tx, current, new_hash, must_change=False, now=now)
+            event = await self._audit.record(
+                tx,
+                actor,
+                "mailbox.password.change",
+                mailbox.address,
+                details={"was_required": current.must_change},
+            )
+        self._events.publish(CredentialsChanged(mailbox.id, mailbox.address, "password change"))
+        notified: tuple[str, ...] = ()
+        errors: tuple[str, ...] = ()
+        if self._owner_mail is not None:
+            notified, errors = await self._owner_mail.password_changed(
+                mailbox, source=actor.source, at=now
+            )
+        return ChangeResult(mailbox, notified, errors, event.id)
+
+    async def write_password(
+        self,
+        tx: Transaction,
+        current: Mailbox,
+        password_hash: str,
+        *,
+        must_change: bool,
+        now: datetime,
+    ) -> Mailbox:
+        """Write a new password hash in ``tx``: the hash, the must-change flag, the time of the
+        change and the history (for changes made by other services, e.g. recovery)."""
+        mailbox = await tx.mailboxes.update(
+            replace(
+                current,
+                password_hash=password_hash,
+                must_change=must_change,
+                password_changed_at=now,
+            )
+        )
+        await tx.mailboxes.add_password_history(
+            mailbox.id, password_hash, now, keep=max(self.policy.history, 1)
+        )
+        return mailbox
 
     async def _load_for_reset(self, actor: Actor, address: str) -> tuple[Mailbox, Domain]:
         key = address_key(address)
@@ -229,8 +350,5 @@ class PasswordService:
 
 
 def parse_reason(reason: str) -> str:
-    """Normalise a reset reason. Raises: InvalidInput when it is too long."""
-    reason = " ".join(reason.split())
-    if len(reason) > 500:
-        raise InvalidInput.for_field("reason", "The reason is longer than 500 characters.")
-    return reason
+    """Normalise a reset reason. Raises: InvalidInput when too long or not plain text."""
+    return parse_line(reason, "reason", max_length=500)

@@ -7,6 +7,11 @@ from fastapi.responses import JSONResponse
 
 from mailwright.config import Settings
 from mailwright.services.container import Services
+from mailwright.web.api import install_api
+from mailwright.web.autoconfig import autoconfig_router
+from mailwright.web.metrics import install_metrics
+from mailwright.web.ui import mount_admin_center
+from mailwright.web.ui.portal import account_portal_router
 
 
 def create_app(services: Services, settings: Settings) -> FastAPI:
@@ -28,4 +33,9 @@ def create_app(services: Services, settings: Settings) -> FastAPI:
             return JSONResponse({"status": "error", "database": str(error)}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
+    install_api(app, services)
+    install_metrics(app, services)
+    app.include_router(account_portal_router(services, settings))
+    app.include_router(autoconfig_router(services))
+    mount_admin_center(app, services, settings)
     return app

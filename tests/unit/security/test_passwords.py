@@ -17,6 +17,15 @@ def test_hash_uses_dovecot_argon2id_format() -> None:
     assert is_password_hash(stored)
 
 
+def test_truncated_or_mangled_hashes_are_not_hashes() -> None:
+    """Only a whole hash string counts: a CSV field cut at the first comma is refused."""
+    stored = PasswordHasher(CHEAP).hash("correct horse")
+    assert not is_password_hash(stored.split(",")[0])
+    assert not is_password_hash(stored + "$extra")
+    assert not is_password_hash(stored.replace("{ARGON2ID}", "{SHA512-CRYPT}"))
+    assert not is_password_hash(stored[: stored.rindex("$")])
+
+
 def test_default_parameters_are_owasp() -> None:
     """The default cost is OWASP's argon2id recommendation."""
     assert Argon2Parameters() == Argon2Parameters(memory_kib=19456, time_cost=2, parallelism=1)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from tests.values import STRONG
-
 from mailwright.bootstrap import build_services
 from mailwright.config import SecuritySettings, Settings
 from mailwright.model.actors import Actor
 from mailwright.model.authentication import AuthOutcome, LoginProtocol
 from mailwright.services.container import Services
 from mailwright.testing.clock import FakeClock
+from tests.values import STRONG
 
 IMAP = LoginProtocol.IMAP
 

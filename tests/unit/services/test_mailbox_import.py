@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from tests.values import STRONG
-
 from mailwright.model.actors import Actor
 from mailwright.model.authentication import LoginProtocol
 from mailwright.security.passwords import Argon2Parameters, PasswordHasher
 from mailwright.services.container import Services
+from tests.values import STRONG
 
 
 async def test_import_good_file(services: Services, operator: Actor) -> None:
@@ -80,3 +79,16 @@ async def test_header_is_required(services: Services, operator: Actor) -> None:
         await services.importer.import_csv(operator, "a@example.test,pw\n")
     with pytest.raises(InvalidInput, match="Unknown columns: colour"):
         await services.importer.import_csv(operator, "address,colour\n")
+
+
+async def test_unquoted_hash_is_refused_not_truncated(services: Services, operator: Actor) -> None:
+    """A hash whose commas were not quoted splits into extra fields: the row is refused with a
+    hint, never stored with a cut-off hash that no password opens."""
+    await services.domains.add(operator, "example.test")
+    ready = PasswordHasher(Argon2Parameters(memory_kib=64, time_cost=1)).hash("Imported-Pass-9")
+    report = await services.importer.import_csv(
+        operator, f"address,password_hash\nc@example.test,{ready}\n"
+    )
+    assert report.imported == 0
+    assert [p.line for p in report.problems] == [2]
+    assert "quote values that contain commas" in report.problems[0].message

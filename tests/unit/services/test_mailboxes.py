@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from tests.values import STRONG
 
 from mailwright.model.actors import Actor
 from mailwright.model.admins import Role
@@ -13,6 +12,7 @@ from mailwright.model.mailboxes import MailboxSort
 from mailwright.services.container import Services
 from mailwright.services.domains import DomainChanges
 from mailwright.services.mailboxes import MailboxChanges
+from tests.values import STRONG
 
 
 async def test_create_mailbox_validates_everything(services: Services, operator: Actor) -> None:
@@ -170,3 +170,33 @@ async def test_admins(services: Services, operator: Actor) -> None:
     with pytest.raises(PermissionDenied):
         await services.admins.list_admins(Actor.owner("root@example.test", "s"))
     assert await services.admins.list_admins(Actor.for_admin(root, "s")) == [root]
+
+
+async def test_cursor_of_another_sort_is_refused(services: Services, operator: Actor) -> None:
+    """A cursor made for the address order, or hand-made, is refused for the created order."""
+    await services.domains.add(operator, "example.test")
+    for i in range(3):
+        await services.mailboxes.create(operator, f"u{i}@example.test", STRONG)
+    page = await services.mailboxes.list_page(operator, limit=1)
+    assert page.next_cursor is not None
+    with pytest.raises(InvalidInput, match="cursor"):
+        await services.mailboxes.list_page(
+            operator, sort=MailboxSort.CREATED, cursor=page.next_cursor
+        )
+    with pytest.raises(InvalidInput, match="control characters"):
+        await services.mailboxes.list_page(operator, search="a\x00b")
+
+
+async def test_domain_update_refuses_out_of_range_values(
+    services: Services, operator: Actor
+) -> None:
+    """Negative quotas and absurd minimum lengths are refused."""
+    await services.domains.add(operator, "example.test")
+    with pytest.raises(InvalidInput):
+        await services.domains.update(
+            operator, "example.test", DomainChanges(default_quota_bytes=-1)
+        )
+    with pytest.raises(InvalidInput):
+        await services.domains.update(
+            operator, "example.test", DomainChanges(password_min_length=3)
+        )

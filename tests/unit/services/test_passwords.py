@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from tests.values import STRONG
 
 from mailwright.model.actors import Actor
 from mailwright.model.admins import Role
@@ -12,6 +11,7 @@ from mailwright.model.authentication import AuthOutcome, LoginProtocol
 from mailwright.model.errors import NotFound, PasswordRejected, PermissionDenied
 from mailwright.model.events import CredentialsChanged, Event
 from mailwright.services.container import Services
+from tests.values import STRONG
 
 NEW = "Copper-Lantern-Mosaic-58"
 
@@ -169,4 +169,17 @@ async def test_unknown_mailbox(services: Services, operator: Actor) -> None:
     with pytest.raises(PermissionDenied):
         await services.passwords.reset_password(
             actors["help"], "nobody@other.test", NEW, must_change=False, reason="", notify=False
+        )
+
+
+async def test_reason_with_control_characters_is_refused(
+    services: Services, operator: Actor
+) -> None:
+    """A reason containing NUL or other control characters is refused before anything changes."""
+    from mailwright.model.errors import InvalidInput
+
+    await _setup(services, operator)
+    with pytest.raises(InvalidInput, match="control characters"):
+        await services.passwords.reset_password(
+            operator, "alice@example.test", NEW, must_change=False, reason="x\x00y", notify=False
         )

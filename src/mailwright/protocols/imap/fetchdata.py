@@ -3,7 +3,7 @@
 The ``*_value`` functions return nested Python values for the response serializer: None for
 NIL, ``int`` for numbers, ``str`` for strings, ``list`` for parenthesised lists. Type, subtype,
 encoding and disposition strings are lowercase, as Dovecot sends them. Bodies and addresses
-are ``Adjacent`` lists, which RFC 3501's grammar writes without a space between neighbours.
+are ``values.Adjacent`` lists, which RFC 3501's grammar writes without a space between neighbours.
 
 Section addressing (RFC 3501 6.4.5): part numbers walk the tree; a message/rfc822 part's
 numbers continue inside the encapsulated message; part 1 of a non-multipart message is the
@@ -20,6 +20,7 @@ from email.utils import parsedate_to_datetime
 from typing import TypeAlias
 from urllib.parse import quote
 
+from mailwright.protocols.imap.values import Adjacent, DataValue
 from mailwright.protocols.mime import (
     Address,
     BodyPart,
@@ -33,7 +34,9 @@ from mailwright.protocols.mime import (
     iter_header_fields,
 )
 
-ImapValue: TypeAlias = "int | str | list[ImapValue] | None"
+ImapValue: TypeAlias = DataValue
+"""What the ``*_value`` functions return: the serializer's own value type, so that
+``values.serialize`` writes it (``Adjacent`` lists flush, RFC 3501 9)."""
 
 HEADER = "HEADER"
 HEADER_FIELDS = "HEADER.FIELDS"
@@ -44,15 +47,6 @@ MIME = "MIME"
 _MESSAGE_TEXTS = frozenset({HEADER, HEADER_FIELDS, HEADER_FIELDS_NOT, TEXT})
 # RFC 2231 7: attribute-char, the octets an extended value may carry unencoded.
 _ATTRIBUTE_SAFE = "!#$&+-.^_`{|}~"
-
-
-class Adjacent(list[ImapValue]):
-    """A parenthesised list written flush against a preceding ``Adjacent``, without SP.
-
-    RFC 3501 9 writes the bodies of a multipart (``1*body``) and the addresses of an address
-    list (``1*address``) with nothing between them: ``("text" ...)("text" ...) "mixed"``. A
-    serializer that ignores this subclass still produces what common clients accept.
-    """
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,14 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, event, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from mailwright.storage.sql import inline_sqlite
 from mailwright.storage.sql.transaction import SqlTransaction
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 # The newest migration; ``tests/unit/storage/test_migrations.py`` keeps it equal to Alembic's head.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0006"
+# SQLite waits at most this long inside a statement for another process's lock (it blocks the
+# event loop while it waits); BEGIN IMMEDIATE retries by awaiting for up to LOCK_WAIT_SECONDS.
+BUSY_TIMEOUT_SECONDS = 0.05
+LOCK_WAIT_SECONDS = 30.0
 _MODE = "mailwright_mode"
 
 
@@ -35,7 +40,9 @@ class SqlDatabase:
         self.is_sqlite = url.startswith("sqlite")
         options: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
-            options["connect_args"] = {"timeout": 30}
+            # Our inline driver instead of aiosqlite (see inline_sqlite.py for the measurements).
+            url = url.replace("sqlite+aiosqlite://", f"sqlite+{inline_sqlite.DRIVER}://", 1)
+            options["connect_args"] = {"timeout": BUSY_TIMEOUT_SECONDS}
         else:
             options.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(url, **options)
@@ -67,8 +74,14 @@ class SqlDatabase:
             async with self.engine.begin() as connection:
                 yield SqlTransaction(connection)
             return
-        async with self._write_lock, self._connect("write") as connection, connection.begin():
-            yield SqlTransaction(connection)
+        async with self._write_lock, self._connect("write") as connection:
+            await _begin_when_unlocked(connection)
+            try:
+                yield SqlTransaction(connection)
+            except BaseException:
+                await connection.rollback()
+                raise
+            await connection.commit()
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[SqlTransaction]:
@@ -79,6 +92,16 @@ class SqlDatabase:
                 yield SqlTransaction(connection)
             finally:
                 await transaction.rollback()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[SqlTransaction]:
+        """Reads without a transaction around them: each statement sees committed data of
+        its own moment. For hot single lookups (RCPT checks), where BEGIN and ROLLBACK
+        would double the cost."""
+        async with self._connect("autocommit") as connection:
+            if not self.is_sqlite:
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+            yield SqlTransaction(connection)
 
     @asynccontextmanager
     async def _connect(self, mode: str) -> AsyncIterator[AsyncConnection]:
@@ -99,8 +122,9 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
         "journal_mode=WAL",
         "synchronous=FULL",
         "foreign_keys=ON",
-        "busy_timeout=30000",
+        f"busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}",
         "cache_size=-32000",
+        "mmap_size=268435456",
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
@@ -108,7 +132,25 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_on_begin(connection: Connection) -> None:
     mode = connection.get_execution_options().get(_MODE, "write")
+    if mode == "autocommit":
+        return
     connection.exec_driver_sql("BEGIN" if mode == "read" else "BEGIN IMMEDIATE")
+
+
+async def _begin_when_unlocked(connection: AsyncConnection) -> None:
+    """BEGIN IMMEDIATE, waiting (without blocking the loop) while another process writes."""
+    delay = 0.002
+    deadline = asyncio.get_running_loop().time() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            await connection.begin()
+            return
+        except OperationalError as error:
+            if "locked" not in str(error) or asyncio.get_running_loop().time() > deadline:
+                raise
+            await connection.rollback()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.1)
 
 
 def _upgrade(connection: Connection) -> None:

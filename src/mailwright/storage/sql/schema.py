@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from mailwright.storage.sql import web_tables
+from mailwright.storage.sql import (
+    delivery_tables,
+    mail_tables,
+    recovery_tables,
+    sending_tables,
+    web_tables,
+)
 from mailwright.storage.sql.tables import metadata
 
-__all__ = ["metadata", "web_tables"]
+__all__ = [
+    "delivery_tables",
+    "mail_tables",
+    "metadata",
+    "recovery_tables",
+    "sending_tables",
+    "web_tables",
+]
