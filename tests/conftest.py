@@ -75,6 +75,11 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+NO_NAMESERVER = "127.0.0.1:9"
+"""A loopback UDP port nobody serves: DNS queries there time out (after ``NO_DNS``'s 0.2 s)."""
+NO_DNS: dict[str, object] = {"nameserver": NO_NAMESERVER, "dns_timeout_seconds": 0.2}
+
+
 def make_settings(data_dir: Path, database_url: str, **sections: object) -> Settings:
     """Settings for a test: loopback, kernel-chosen ports, cheap hashing."""
     values: dict[str, object] = {
@@ -86,7 +91,9 @@ def make_settings(data_dir: Path, database_url: str, **sections: object) -> Sett
         "imap": {"port": 0, "imaps_port": 0},
         "server": {"hostname": "mail.example.test"},
         # 1024-bit DKIM keys: a 2048-bit key takes ~100 ms to make and every test adds domains.
-        "delivery": {"dkim_key_bits": 1024},
+        # MX lookups go to a loopback port where nothing answers, never to the machine's
+        # resolver: tests touch no address but loopback.
+        "delivery": {"dkim_key_bits": 1024, **NO_DNS},
     }
     values.update(sections)
     return Settings.model_validate(values)

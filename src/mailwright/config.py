@@ -123,6 +123,10 @@ class DeliverySettings(Section):
     """``"domain" = "host:port"``: deliver mail for these domains there instead of MX lookup."""
     smarthost: str = ""
     """``host:port`` to send every remote message through (instead of MX lookup)."""
+    nameserver: str = ""
+    """``host[:port]`` of the DNS resolver for MX lookups; empty: the system's resolv.conf."""
+    dns_timeout_seconds: float = Field(default=10.0, gt=0)
+    """How long one MX/A/AAAA lookup may take before the delivery is deferred."""
     smarthost_username: str = ""
     smarthost_password: str = ""
     starttls: Literal["opportunistic", "required", "never"] = "opportunistic"

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.conftest import NO_NAMESERVER
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -33,7 +35,13 @@ _OTHER_PORTS = {
 
 
 def _env(data_dir: Path, **extra: str) -> dict[str, str]:
-    return {**os.environ, "MAILWRIGHT_DATA_DIR": str(data_dir), **extra}
+    return {
+        **os.environ,
+        "MAILWRIGHT_DATA_DIR": str(data_dir),
+        "MAILWRIGHT_DELIVERY_NAMESERVER": NO_NAMESERVER,
+        "MAILWRIGHT_DELIVERY_DNS_TIMEOUT_SECONDS": "0.2",
+        **extra,
+    }
 
 
 def test_serve_answers_healthz_and_stops_on_sigterm(tmp_path: Path) -> None:

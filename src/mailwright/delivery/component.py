@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 
 from mailwright.config import Settings
-from mailwright.delivery.routes import Router
+from mailwright.delivery.routes import Router, make_resolver
 from mailwright.delivery.worker import DeliveryWorker
 from mailwright.services.container import Services
 
@@ -16,7 +16,12 @@ def build_worker(settings: Settings, services: Services) -> DeliveryWorker:
     """A worker configured from ``[delivery]``."""
     d = settings.delivery
     credentials = (d.smarthost_username, d.smarthost_password) if d.smarthost_username else None
-    router = Router(routes=d.routes, smarthost=d.smarthost, credentials=credentials)
+    router = Router(
+        routes=d.routes,
+        smarthost=d.smarthost,
+        credentials=credentials,
+        resolver=make_resolver(d.nameserver, d.dns_timeout_seconds),
+    )
     worker = DeliveryWorker(
         services,
         router,

@@ -30,6 +30,8 @@ class Destination:
 def parse_host_port(text: str, default_port: int = SMTP_PORT) -> tuple[str, int]:
     """``host:port``, ``[v6]:port`` or ``host`` -> (host, port)."""
     text = text.strip()
+    if text.count(":") > 1 and not text.startswith("["):
+        return text, default_port  # a bare IPv6 address
     if text.startswith("["):
         host, _, rest = text[1:].partition("]")
         return host, int(rest.lstrip(":") or default_port)
@@ -37,6 +39,20 @@ def parse_host_port(text: str, default_port: int = SMTP_PORT) -> tuple[str, int]
     if sep and port.isdigit() and host:
         return host, int(port)
     return text, default_port
+
+
+def make_resolver(nameserver: str, timeout: float = 10.0) -> dns.asyncresolver.Resolver:
+    """A resolver asking only ``host[:port]`` (an IP address), or the system's resolvers when
+    ``nameserver`` is empty; each lookup gives up after ``timeout`` seconds."""
+    if nameserver:
+        host, port = parse_host_port(nameserver, default_port=53)
+        resolver = dns.asyncresolver.Resolver(configure=False)
+        resolver.nameservers = [host]
+        resolver.port = port
+    else:
+        resolver = dns.asyncresolver.Resolver()
+    resolver.lifetime = timeout
+    return resolver
 
 
 class Router:

@@ -16,7 +16,7 @@ import logging
 import secrets
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from mailwright.model.errors import InvalidInput, MailwrightError, NotFound
@@ -204,16 +204,9 @@ class LocalDelivery:
             await self._commit(batch)
 
     async def _commit(self, batch: list[_Job]) -> None:
-        outcomes: list[DeliveryReport | MailwrightError] = []
         try:
             async with self._db.transaction() as tx:
-                usage: dict[int, int] = {}
-                now = self._clock.now()
-                for job in batch:
-                    try:
-                        outcomes.append(await self._apply(tx, job, usage, now))
-                    except MailwrightError as refused:
-                        outcomes.append(refused)
+                outcomes = await self._apply(tx, batch, self._clock.now())
         except Exception as error:
             log.exception("delivery transaction failed for %d messages", len(batch))
             for job in batch:
@@ -230,41 +223,75 @@ class LocalDelivery:
                 job.future.set_result(outcome)
 
     async def _apply(
-        self, tx: Transaction, job: _Job, usage: dict[int, int], now: datetime
-    ) -> DeliveryReport:
-        """Check one message completely, then write it (no write before every check passed)."""
-        routes = [await resolve(tx, r) for r in job.recipients]
-        destinations, remote = _destinations(routes)
-        targets, skipped = _fitting(destinations, routes, job.blob.size, usage)
-        if not targets and not remote:
-            raise InvalidInput("No recipient can receive this message.")
-        for target in targets:
-            first_uid, modseq = await tx.folders.allocate(target.inbox_id, 1)
-            new = NewMessage(job.blob.digest, job.blob.size, now, frozenset(), job.structure)
-            await tx.messages.add_many(target.inbox_id, first_uid, modseq, [new])
-            await tx.mailboxes.add_used_bytes(target.mailbox.id, job.blob.size)
-            usage[target.mailbox.id] = usage.get(target.mailbox.id, 0) + job.blob.size
-            job.folders.append((target.mailbox.id, target.inbox_id))
-        queued_id = None
-        if remote:
-            queued_id = new_queue_id()
-            await tx.outbound.enqueue(
-                queued_id,
-                blob=job.blob.digest,
-                size=job.blob.size,
-                sender=job.sender,
-                origin=job.origin,
-                submitted_by=job.submitted_by,
-                recipients=remote,
-                created_at=now,
+        self, tx: Transaction, batch: list[_Job], now: datetime
+    ) -> list[DeliveryReport | MailwrightError]:
+        """Check every message of the batch completely (no write before its checks passed),
+        then write them grouped: one UID allocation and one INSERT per folder, one quota
+        update per mailbox, whatever the number of messages."""
+        routes: dict[str, Route] = {}
+        usage: dict[int, int] = {}
+        plans: list[tuple[_Job, list[Destination], list[str]]] = []
+        outcomes: list[DeliveryReport | MailwrightError] = []
+        for job in batch:
+            try:
+                for recipient in job.recipients:
+                    if recipient not in routes:
+                        routes[recipient] = await resolve(tx, recipient)
+                job_routes = [routes[r] for r in job.recipients]
+                destinations, remote = _destinations(job_routes)
+                targets, skipped = _fitting(destinations, job_routes, job.blob.size, usage)
+                if not targets and not remote:
+                    raise InvalidInput("No recipient can receive this message.")
+            except MailwrightError as refused:
+                outcomes.append(refused)
+                continue
+            for target in targets:
+                usage[target.mailbox.id] = usage.get(target.mailbox.id, 0) + job.blob.size
+                job.folders.append((target.mailbox.id, target.inbox_id))
+            plans.append((job, targets, remote))
+            outcomes.append(
+                DeliveryReport(
+                    job.blob,
+                    tuple(t.mailbox.address for t in targets),
+                    None,
+                    tuple(remote),
+                    tuple(m.address for m in skipped),
+                )
             )
-        return DeliveryReport(
-            job.blob,
-            tuple(t.mailbox.address for t in targets),
-            queued_id,
-            tuple(remote),
-            tuple(m.address for m in skipped),
-        )
+        by_folder: dict[int, list[_Job]] = {}
+        for job, targets, _remote in plans:
+            for target in targets:
+                by_folder.setdefault(target.inbox_id, []).append(job)
+        for folder_id, jobs in by_folder.items():
+            first_uid, modseq = await tx.folders.allocate(folder_id, len(jobs))
+            new = [
+                NewMessage(job.blob.digest, job.blob.size, now, frozenset(), job.structure)
+                for job in jobs
+            ]
+            await tx.messages.add_many(folder_id, first_uid, modseq, new)
+        for mailbox_id, added in usage.items():
+            await tx.mailboxes.add_used_bytes(mailbox_id, added)
+        queued: dict[int, str] = {}
+        for job, _targets, remote in plans:
+            if remote:
+                queued_id = new_queue_id()
+                await tx.outbound.enqueue(
+                    queued_id,
+                    blob=job.blob.digest,
+                    size=job.blob.size,
+                    sender=job.sender,
+                    origin=job.origin,
+                    submitted_by=job.submitted_by,
+                    recipients=remote,
+                    created_at=now,
+                )
+                queued[id(job)] = queued_id
+        return [
+            outcome
+            if isinstance(outcome, MailwrightError) or id(job) not in queued
+            else replace(outcome, queued_id=queued[id(job)])
+            for job, outcome in zip(batch, outcomes, strict=True)
+        ]
 
     async def submit(self, sender: str, recipients: list[str], message: bytes) -> None:
         """The ``Postmaster`` interface: deliver a message Mailwright itself wrote."""

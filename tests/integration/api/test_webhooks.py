@@ -14,7 +14,7 @@ from mailwright.delivery.webhooks import WebhookDispatcher
 from mailwright.model.outbound import EventKind
 from mailwright.services.container import Services
 from mailwright.testing.webhooks import WebhookReceiver
-from tests.conftest import make_settings
+from tests.conftest import NO_DNS, make_settings
 from tests.integration.api.world import World, assert_problem, field_errors
 from tests.sending_data import add_event
 from tests.webhook_recipe import verify_signature
@@ -26,7 +26,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
     result = make_settings(
         tmp_path / "data",
         database_url,
-        delivery={"dkim_key_bits": 1024, "allow_private_webhooks": True},
+        delivery={"dkim_key_bits": 1024, **NO_DNS, "allow_private_webhooks": True},
     )
     prepare_data_dir(result, hostname="mail.example.test")
     return result

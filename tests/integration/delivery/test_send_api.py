@@ -35,7 +35,7 @@ from mailwright.model.sending import SendingCaller, SendRequest
 from mailwright.services.container import Services
 from mailwright.testing.live import LivePlatform
 from mailwright.testing.sink import SinkHandler, SmtpSink
-from tests.conftest import make_settings
+from tests.conftest import NO_DNS, make_settings
 from tests.values import STRONG
 
 OPERATOR = Actor.operator("tester")
@@ -54,7 +54,7 @@ def settings(tmp_path: Path, database_url: str, sink: SmtpSink) -> Settings:
     result = make_settings(
         tmp_path / "data",
         database_url,
-        delivery={"dkim_key_bits": 1024, "routes": {"remote.test": sink.address}},
+        delivery={"dkim_key_bits": 1024, **NO_DNS, "routes": {"remote.test": sink.address}},
     )
     prepare_data_dir(result, hostname="mail.example.test")
     return result

@@ -27,7 +27,7 @@ from mailwright.services.container import Services
 from mailwright.testing.clock import FakeClock
 from mailwright.testing.sink import SmtpSink
 from mailwright.testing.webhooks import WebhookReceiver
-from tests.conftest import make_settings
+from tests.conftest import NO_DNS, make_settings
 from tests.values import STRONG
 from tests.webhook_recipe import verify_signature
 
@@ -58,6 +58,7 @@ def settings(tmp_path: Path, database_url: str, sink: SmtpSink) -> Settings:
         database_url,
         delivery={
             "dkim_key_bits": 1024,
+            **NO_DNS,
             "allow_private_webhooks": True,
             "routes": {"remote.test": sink.address},
         },

@@ -24,7 +24,7 @@ from mailwright.services.container import Services
 from mailwright.services.webhooks import SEALING_PURPOSE, WebhookService
 from mailwright.testing.clock import FakeClock
 from mailwright.testing.webhooks import WebhookReceiver
-from tests.conftest import make_settings
+from tests.conftest import NO_DNS, make_settings
 from tests.webhook_recipe import verify_signature
 
 OPERATOR = Actor.operator("tester")
@@ -36,7 +36,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
     result = make_settings(
         tmp_path / "data",
         database_url,
-        delivery={"dkim_key_bits": 1024, "allow_private_webhooks": True},
+        delivery={"dkim_key_bits": 1024, **NO_DNS, "allow_private_webhooks": True},
     )
     prepare_data_dir(result, hostname="mail.example.test")
     return result

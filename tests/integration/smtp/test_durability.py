@@ -19,6 +19,7 @@ from mailwright.bootstrap import open_services
 from mailwright.config import load_settings
 from mailwright.model.actors import Actor
 from mailwright.model.mailstore import INBOX
+from tests.conftest import NO_NAMESERVER
 from tests.values import STRONG
 
 N = 60
@@ -88,6 +89,8 @@ def test_sigkill_after_250_loses_nothing(tmp_path: Path, database_url: str) -> N
         **os.environ,
         **PORTS,
         "MAILWRIGHT_DATA_DIR": str(data),
+        "MAILWRIGHT_DELIVERY_NAMESERVER": NO_NAMESERVER,
+        "MAILWRIGHT_DELIVERY_DNS_TIMEOUT_SECONDS": "0.2",
         "MAILWRIGHT_DATABASE_URL": database_url,
         "MAILWRIGHT_SECURITY_ARGON2_MEMORY_KIB": "64",
     }

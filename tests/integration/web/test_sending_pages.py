@@ -15,7 +15,7 @@ from mailwright.model.outbound import EventKind
 from mailwright.services.container import Services
 from mailwright.testing.clock import FakeClock
 from mailwright.testing.webhooks import WebhookReceiver
-from tests.conftest import make_settings
+from tests.conftest import NO_DNS, make_settings
 from tests.integration.web.conftest import (
     DOMAIN_ADMIN,
     GLOBAL,
@@ -38,7 +38,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
     result = make_settings(
         tmp_path / "data",
         database_url,
-        delivery={"dkim_key_bits": 1024, "allow_private_webhooks": True},
+        delivery={"dkim_key_bits": 1024, **NO_DNS, "allow_private_webhooks": True},
     )
     prepare_data_dir(result, hostname="mail.example.test")
     return result

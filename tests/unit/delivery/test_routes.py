@@ -13,7 +13,7 @@ import dns.rdatatype
 import dns.rrset
 import pytest
 
-from mailwright.delivery.routes import Router, parse_host_port
+from mailwright.delivery.routes import Router, make_resolver, parse_host_port
 
 ZONE = {
     ("mx.test", dns.rdatatype.MX): ["20 mail2.mx.test.", "10 mail1.mx.test."],
@@ -102,3 +102,25 @@ def test_parse_host_port() -> None:
     assert parse_host_port("mx.test") == ("mx.test", 25)
     assert parse_host_port("mx.test:2525") == ("mx.test", 2525)
     assert parse_host_port("[::1]:26") == ("::1", 26)
+
+
+def test_configured_nameserver_is_the_only_one_asked() -> None:
+    """``delivery.nameserver`` replaces the system's resolvers; empty keeps them."""
+    configured = make_resolver("127.0.0.1:5353", 3)
+    assert (configured.nameservers, configured.port, configured.lifetime) == (
+        ["127.0.0.1"],
+        5353,
+        3,
+    )
+    assert make_resolver("::1").port == 53
+    assert make_resolver("[::1]:5353").nameservers == ["::1"]
+
+
+async def test_unanswered_lookup_is_a_temporary_failure() -> None:
+    """A nameserver port where nobody answers (the tests' setting) fails the lookup
+    temporarily, so the mail is deferred, not bounced."""
+    destination = await Router(routes={}, resolver=make_resolver("127.0.0.1:9", 0.2)).route(
+        "x.test"
+    )
+    assert destination.hosts == [] and not destination.permanent
+    assert destination.error is not None and destination.error.startswith("DNS lookup")

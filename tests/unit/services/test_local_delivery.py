@@ -129,6 +129,41 @@ async def test_concurrent_deliveries_get_unique_uids(services: Services, operato
     assert (status.messages, status.unseen) == (30, 30)
 
 
+async def test_one_group_commit_counts_quota_once(services: Services, operator: Actor) -> None:
+    """Messages committed together fill the quota exactly: of three equal messages where two
+    fit, two arrive (whichever reached the commit first), one is refused, and the stored use
+    equals what arrived."""
+    await _setup(services, operator)
+    messages = [MESSAGE + str(i).encode() * 10 for i in range(3)]
+    quota = sum(len(m) for m in messages[:2])
+    await services.mailboxes.update(operator, "a@example.test", MailboxChanges(quota_bytes=quota))
+    results = await asyncio.gather(
+        *(deliver(services, "a@example.test", message=m) for m in messages),
+        return_exceptions=True,
+    )
+    assert sorted(isinstance(r, OverQuota) for r in results) == [False, False, True]
+    assert len(await _inbox(services, "a@example.test")) == 2
+    mailbox = await services.mailboxes.get(operator, "a@example.test")
+    assert mailbox.used_bytes == quota
+
+
+async def test_refused_message_in_a_batch_disturbs_no_other(
+    services: Services, operator: Actor
+) -> None:
+    """In one group commit, a refused message writes nothing and the others arrive in each of
+    their folders (in the order they reached the commit)."""
+    await _setup(services, operator)
+    results = await asyncio.gather(
+        deliver(services, "a@example.test", "b@example.test", message=MESSAGE + b"1"),
+        deliver(services, "nobody@example.test", message=MESSAGE + b"2"),
+        deliver(services, "b@example.test", message=MESSAGE + b"3"),
+        return_exceptions=True,
+    )
+    assert isinstance(results[1], InvalidInput)
+    assert await _inbox(services, "a@example.test") == [MESSAGE + b"1"]
+    assert sorted(await _inbox(services, "b@example.test")) == [MESSAGE + b"1", MESSAGE + b"3"]
+
+
 async def test_mail_loop_is_refused(services: Services, operator: Actor) -> None:
     """A message with more than 50 Received headers is refused."""
     await _setup(services, operator)
