@@ -114,7 +114,15 @@ class DkimSigner:
         return b"DKIM-Signature:" + value + folded + b"\r\n"
 
     def sign(self, message: bytes) -> bytes:
-        """``message`` with its DKIM-Signature field in front."""
+        """``message`` with its DKIM-Signature field in front, ending with CRLF.
+
+        SMTP cannot send a last line without CRLF (DATA ends with CRLF.CRLF), so a message
+        that lacks it reaches the verifier with it added. The signature is made over those
+        bytes: verifiers differ in whether trailing white space of an unterminated last line
+        is stripped (RFC 6376 3.4.4 leaves the order of its steps open; dkimpy keeps it).
+        """
+        if not message.endswith(b"\r\n"):
+            message += b"\r\n"
         return self.signature_field(message) + message
 
 

@@ -47,6 +47,14 @@ def test_signature_verifies_and_covers_the_headers() -> None:
     assert not dkim.verify(signed.replace(b"Hi  Bob", b"Hi Rob"), dnsfunc=dns)
 
 
+def test_unterminated_last_line_is_signed_as_sent() -> None:
+    """A body whose last line has no CRLF (and trailing white space) is signed and returned
+    with the CRLF that SMTP transport adds, so every verifier sees the same bytes."""
+    signed = SIGNER.sign(b"From: a@example.test\r\nSubject: s\r\n\r\nlast line ")
+    assert signed.endswith(b"\r\nlast line \r\n")
+    assert dkim.verify(signed, dnsfunc=dns)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     subject=st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=200),
