@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from mailwright.bootstrap import open_services, prepare_data_dir
 from mailwright.config import SecuritySettings, Settings
@@ -21,6 +22,12 @@ from mailwright.testing.databases import PostgresTemplates, postgres_admin_url
 from mailwright.testing.live import LivePlatform, live_platform
 
 STRICT = os.environ.get("MAILWRIGHT_TEST_STRICT") == "1"
+
+# CI runs property tests with a fixed seed, so main's result does not depend on luck; runs on a
+# developer's machine explore new examples every time (and found real bugs that way).
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if STRICT:
+    hypothesis_settings.load_profile("ci")
 
 # argon2 at production cost (19 MiB, t=2) takes ~40 ms a hash; hundreds of tests hash thousands
 # of times. The cost parameters do not change what the code does, so tests use the cheapest
