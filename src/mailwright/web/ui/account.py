@@ -22,7 +22,7 @@ from mailwright.web.ui.account_guard import (
     OwnerGuard,
     OwnerRequest,
 )
-from mailwright.web.ui.forms import read_form, text
+from mailwright.web.ui.forms import page_within, read_form, text
 from mailwright.web.ui.guard import client_source
 from mailwright.web.ui.rendering import FormErrors, Renderer
 
@@ -42,9 +42,7 @@ REALM_NAMES = {SessionRealm.ACCOUNT: "Account portal", SessionRealm.ADMIN: "Admi
 
 def safe_next(target: str) -> str:
     """Where to go after signing in: only a page of the portal (no open redirect)."""
-    if target.startswith(f"{ACCOUNT}/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return HOME
+    return page_within(target, ACCOUNT, HOME)
 
 
 def build(router: APIRouter, services: Services, renderer: Renderer, owners: OwnerGuard) -> None:

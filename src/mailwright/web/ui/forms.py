@@ -25,6 +25,14 @@ def text(form: FormData, name: str) -> str:
     return value[:MAX_TEXT] if isinstance(value, str) else ""
 
 
+def page_within(target: str, section: str, default: str) -> str:
+    """A "next page" field's value when it names a page under ``section`` (e.g. ``/admin``),
+    else ``default``: no open redirect to another site or section."""
+    if target.startswith(f"{section}/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
 def checked(form: FormData, name: str) -> bool:
     """True when the checkbox was ticked."""
     return isinstance(form.get(name), str)

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from mailwright.model.sessions import SessionRealm
 from mailwright.services.container import Services
-from mailwright.web.ui.forms import read_form, text
+from mailwright.web.ui.forms import page_within, read_form, text
 from mailwright.web.ui.guard import SIGN_IN_PATH, AdminRequest, Guard, client_source
 from mailwright.web.ui.rendering import ADMIN, FormErrors, Renderer
 
@@ -20,9 +20,7 @@ HOME = f"{ADMIN}/"
 
 def safe_next(target: str) -> str:
     """Where to go after signing in: only a page of the admin center (no open redirect)."""
-    if target.startswith(f"{ADMIN}/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return HOME
+    return page_within(target, ADMIN, HOME)
 
 
 def build(router: APIRouter, services: Services, renderer: Renderer, guard: Guard) -> None:
