@@ -363,6 +363,10 @@ def configure_logging(settings: Settings) -> None:
         handlers.append(WatchedFileHandler(path))
     except OSError as error:
         print(f"warning: cannot write {path}: {error.strerror}", file=sys.stderr)
+    # The format shows none of these; not collecting them saves work on every record.
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     logging.basicConfig(
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from mailwright.model.errors import InvalidInput
 
@@ -86,8 +87,10 @@ def parse_address(text: str, field: str = "address") -> Address:
     return address
 
 
+@lru_cache(maxsize=4096)
 def find_address(text: str) -> Address | None:
-    """Return the parsed address, or None when the text is not one."""
+    """Return the parsed address, or None when the text is not one (remembered: a mail server
+    parses the same few addresses at RCPT, in routing and in headers again and again)."""
     try:
         return parse_address(text)
     except InvalidInput:

@@ -24,6 +24,7 @@ class FileBlobStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._root = str(root)
 
     def path(self, digest: str) -> Path:
         """Where the blob with this digest lives: ``root/ab/cd/abcd...``."""
@@ -32,12 +33,22 @@ class FileBlobStore:
     def put(self, data: bytes) -> BlobRef:
         """Store ``data`` durably (once per distinct content) and return its reference."""
         digest = hashlib.sha256(data).hexdigest()
-        target = self.path(digest)
-        if target.exists() and target.stat().st_size == len(data):
-            return BlobRef(digest, len(data))
-        self._make_dirs(target.parent)
-        temporary = target.with_name(f"{digest}.{os.getpid()}.{id(data)}{_TEMP_SUFFIX}")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Plain strings and os calls: this runs for every message, and pathlib's objects cost
+        # more than the system calls.
+        directory = f"{self._root}/{digest[:2]}/{digest[2:4]}"
+        target = f"{directory}/{digest}"
+        try:
+            if os.stat(target).st_size == len(data):
+                return BlobRef(digest, len(data))
+        except FileNotFoundError:
+            pass
+        temporary = f"{target}.{os.getpid()}.{id(data)}{_TEMP_SUFFIX}"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+        try:
+            fd = os.open(temporary, flags, 0o600)
+        except FileNotFoundError:
+            self._make_dirs(Path(directory))
+            fd = os.open(temporary, flags, 0o600)
         try:
             view = memoryview(data)
             while view:
@@ -47,7 +58,7 @@ class FileBlobStore:
         finally:
             os.close(fd)
         os.replace(temporary, target)
-        _fsync_directory(target.parent)
+        _fsync_directory(directory)
         return BlobRef(digest, len(data))
 
     def read(self, digest: str) -> bytes:
@@ -88,7 +99,7 @@ class FileBlobStore:
             _fsync_directory(path.parent)
 
 
-def _fsync_directory(directory: Path) -> None:
+def _fsync_directory(directory: Path | str) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)

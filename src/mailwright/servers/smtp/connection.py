@@ -116,6 +116,8 @@ class Connection:
         self._writer.write(b"".join(self._out))
         self._out.clear()
         self._out_size = 0
+        if self._writer.transport.get_write_buffer_size() == 0 and not self._writer.is_closing():
+            return  # the socket took it all: nothing to wait for (and no timer to arm)
         async with asyncio.timeout(self._timeout):
             await self._writer.drain()
 

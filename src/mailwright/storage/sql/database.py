@@ -10,6 +10,8 @@ PostgreSQL runs at READ COMMITTED; code that allocates sequence numbers locks th
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from mailwright.storage.sql import inline_sqlite
+from mailwright.storage.sql.sqlite_direct import native_sqlite
 from mailwright.storage.sql.transaction import SqlTransaction
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -47,6 +50,7 @@ class SqlDatabase:
             options.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(url, **options)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        self._writer: tuple[AsyncConnection, sqlite3.Connection] | None = None
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_on_connect)
             event.listen(self.engine.sync_engine, "begin", _sqlite_on_begin)
@@ -74,14 +78,36 @@ class SqlDatabase:
             async with self.engine.begin() as connection:
                 yield SqlTransaction(connection)
             return
-        async with self._write_lock, self._connect("write") as connection:
-            await _begin_when_unlocked(connection)
+        async with self._write_lock:
+            connection, native = await self._writer_connection()
+            await _begin_when_unlocked(native)
             try:
-                yield SqlTransaction(connection)
+                await connection.begin()
+                yield SqlTransaction(connection, direct=True)
             except BaseException:
                 await connection.rollback()
                 raise
-            await connection.commit()
+            try:
+                await connection.commit()
+            except BaseException:
+                # Whatever state SQLite was left in, the next writer starts on a fresh connection.
+                self._writer = None
+                with contextlib.suppress(Exception):
+                    await connection.rollback()
+                    await connection.close()
+                raise
+
+    async def _writer_connection(self) -> tuple[AsyncConnection, sqlite3.Connection]:
+        """SQLite's one write connection, kept open: writers queue on the lock anyway, and a
+        pool checkout plus SQLAlchemy's BEGIN cost more than the delivery statements. The
+        connection runs in "autocommit" mode for SQLAlchemy (no BEGIN of its own): the
+        transaction is opened here with BEGIN IMMEDIATE and ended by SQLAlchemy's commit or
+        rollback, which the driver passes to SQLite."""
+        if self._writer is None:
+            connection = await self.engine.connect()
+            await connection.execution_options(**{_MODE: "autocommit"})
+            self._writer = connection, native_sqlite(connection.sync_connection)
+        return self._writer
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[SqlTransaction]:
@@ -89,7 +115,7 @@ class SqlDatabase:
         async with self._connect("read") as connection:
             transaction = await connection.begin()
             try:
-                yield SqlTransaction(connection)
+                yield SqlTransaction(connection, direct=self.is_sqlite)
             finally:
                 await transaction.rollback()
 
@@ -101,7 +127,7 @@ class SqlDatabase:
         async with self._connect("autocommit") as connection:
             if not self.is_sqlite:
                 await connection.execution_options(isolation_level="AUTOCOMMIT")
-            yield SqlTransaction(connection)
+            yield SqlTransaction(connection, direct=self.is_sqlite)
 
     @asynccontextmanager
     async def _connect(self, mode: str) -> AsyncIterator[AsyncConnection]:
@@ -111,6 +137,10 @@ class SqlDatabase:
 
     async def close(self) -> None:
         """Close every pooled connection."""
+        if self._writer is not None:
+            connection, _ = self._writer
+            self._writer = None
+            await connection.close()
         await self.engine.dispose()
 
 
@@ -137,18 +167,17 @@ def _sqlite_on_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN" if mode == "read" else "BEGIN IMMEDIATE")
 
 
-async def _begin_when_unlocked(connection: AsyncConnection) -> None:
+async def _begin_when_unlocked(native: sqlite3.Connection) -> None:
     """BEGIN IMMEDIATE, waiting (without blocking the loop) while another process writes."""
     delay = 0.002
     deadline = asyncio.get_running_loop().time() + LOCK_WAIT_SECONDS
     while True:
         try:
-            await connection.begin()
+            native.execute("BEGIN IMMEDIATE")
             return
-        except OperationalError as error:
+        except sqlite3.OperationalError as error:
             if "locked" not in str(error) or asyncio.get_running_loop().time() > deadline:
-                raise
-            await connection.rollback()
+                raise OperationalError("BEGIN IMMEDIATE", None, error) from error
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.1)
 

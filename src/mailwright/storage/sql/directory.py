@@ -12,6 +12,7 @@ from mailwright.model.directory import DirectoryEntry
 from mailwright.model.mailstore import INBOX
 from mailwright.storage.sql.mail_tables import folders
 from mailwright.storage.sql.mailboxes import _mailbox
+from mailwright.storage.sql.sqlite_direct import DirectSqlite
 from mailwright.storage.sql.tables import alias_destinations, aliases, domains, mailboxes
 
 # Built once: constructing a SQLAlchemy statement costs more than SQLite takes to run it, and
@@ -38,10 +39,13 @@ _ALIASES = (
 class SqlDirectoryRepository:
     """Implements ``DirectoryRepository``."""
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: AsyncConnection, direct: DirectSqlite | None = None) -> None:
         self._c = connection
+        self._direct = direct
 
     async def lookup(self, address: str, domain: str) -> DirectoryEntry:
+        if self._direct is not None:
+            return self._direct.lookup(address, domain)
         row = (await self._c.execute(_MAILBOX, {"address": address})).first()
         if row is not None:
             return DirectoryEntry(True, _mailbox(row), row.inbox_id)

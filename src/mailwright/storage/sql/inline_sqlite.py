@@ -171,6 +171,11 @@ class Connection:
         return self._conn
 
     @property
+    def native(self) -> sqlite3.Connection:
+        """The sqlite3 connection itself (for ``sqlite_direct``)."""
+        return self._live()
+
+    @property
     def isolation_level(self) -> str | None:
         return self._live().isolation_level
 

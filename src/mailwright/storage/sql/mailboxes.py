@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from mailwright.model.authentication import LoginProtocol
 from mailwright.model.errors import Conflict, NotFound
 from mailwright.model.mailboxes import Mailbox, MailboxQuery, MailboxSort, NewMailbox
+from mailwright.storage.sql.sqlite_direct import DirectSqlite
 from mailwright.storage.sql.tables import domains, mailboxes, password_history
 
 _SORT_COLUMNS = {
@@ -75,8 +76,9 @@ def _like(text: str) -> str:
 class SqlMailboxRepository:
     """Implements ``MailboxRepository``."""
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: AsyncConnection, direct: DirectSqlite | None = None) -> None:
         self._c = connection
+        self._direct = direct
 
     async def add(self, new: NewMailbox) -> Mailbox:
         statement = insert(mailboxes).values(**asdict(new)).returning(*mailboxes.c)
@@ -208,6 +210,9 @@ class SqlMailboxRepository:
             raise NotFound("The mailbox does not exist.")
 
     async def add_used_bytes(self, mailbox_id: int, delta: int) -> None:
+        if self._direct is not None:
+            self._direct.add_used_bytes(mailbox_id, delta)
+            return
         await self._c.execute(_ADD_USED_BYTES, {"b_id": mailbox_id, "b_delta": delta})
 
     async def record_login(self, mailbox_id: int, protocol: LoginProtocol, at: datetime) -> None:

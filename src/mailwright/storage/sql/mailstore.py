@@ -23,11 +23,8 @@ from mailwright.model.mailstore import (
     StoredMessage,
 )
 from mailwright.storage.sql.mail_tables import folders, messages
-
-
-def encode_flags(flags: Iterable[str]) -> str:
-    """Flags as stored: sorted, space-separated."""
-    return " ".join(sorted(set(flags)))
+from mailwright.storage.sql.sqlite_direct import DirectSqlite
+from mailwright.storage.sql.types import encode_flags
 
 
 @lru_cache(maxsize=4096)
@@ -104,8 +101,9 @@ _ALLOCATE = (
 class SqlFolderRepository:
     """Implements ``FolderRepository``."""
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: AsyncConnection, direct: DirectSqlite | None = None) -> None:
         self._c = connection
+        self._direct = direct
 
     async def add(
         self,
@@ -195,10 +193,14 @@ class SqlFolderRepository:
     async def allocate(self, folder_id: int, count: int) -> tuple[int, int]:
         # The UPDATE takes the folder row's write lock until commit (PostgreSQL) or runs inside
         # SQLite's single writer, so concurrent deliveries never get the same UIDs.
-        row = (await self._c.execute(_ALLOCATE, {"b_id": folder_id, "b_count": count})).first()
-        if row is None:
+        if self._direct is not None:
+            allocated = self._direct.allocate(folder_id, count)
+        else:
+            row = (await self._c.execute(_ALLOCATE, {"b_id": folder_id, "b_count": count})).first()
+            allocated = None if row is None else (int(row.uidnext) - count, int(row.highest_modseq))
+        if allocated is None:
             raise NotFound("The folder does not exist.")
-        return int(row.uidnext) - count, int(row.highest_modseq)
+        return allocated
 
     async def next_modseq(self, folder_id: int) -> int:
         statement = (
@@ -216,12 +218,16 @@ class SqlFolderRepository:
 class SqlMessageRepository:
     """Implements ``MessageRepository``."""
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: AsyncConnection, direct: DirectSqlite | None = None) -> None:
         self._c = connection
+        self._direct = direct
 
     async def add_many(
         self, folder_id: int, first_uid: int, modseq: int, new: Sequence[NewMessage]
     ) -> list[int]:
+        if self._direct is not None:
+            self._direct.add_messages(folder_id, first_uid, modseq, new)
+            return [first_uid + index for index in range(len(new))]
         rows = [
             {
                 "folder_id": folder_id,

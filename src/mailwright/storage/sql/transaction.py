@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from mailwright.storage.sql.admins import SqlAdminRepository
@@ -22,6 +24,7 @@ from mailwright.storage.sql.outbound import SqlOutboundRepository
 from mailwright.storage.sql.recovery import SqlRecoveryRepository
 from mailwright.storage.sql.sending import SqlApiMessageRepository, SqlIdempotencyRepository
 from mailwright.storage.sql.sessions import SqlSessionRepository
+from mailwright.storage.sql.sqlite_direct import DirectSqlite, native_sqlite
 from mailwright.storage.sql.templates import SqlTemplateRepository
 from mailwright.storage.sql.throttle import SqlThrottleRepository
 from mailwright.storage.sql.usage import SqlUsageRepository
@@ -29,29 +32,106 @@ from mailwright.storage.sql.webhooks import SqlWebhookRepository
 
 
 class SqlTransaction:
-    """Implements ``model.interfaces.Transaction``."""
+    """Implements ``model.interfaces.Transaction``.
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    ``direct`` (SQLite with the inline driver only) runs the delivery statements on the SQLite
+    connection itself, inside this same transaction (see ``sqlite_direct.py``). Repositories
+    are made when first used: most transactions touch two or three of them."""
+
+    def __init__(self, connection: AsyncConnection, *, direct: bool = False) -> None:
         self.connection = connection
-        self.domains = SqlDomainRepository(connection)
-        self.mailboxes = SqlMailboxRepository(connection)
-        self.aliases = SqlAliasRepository(connection)
-        self.admins = SqlAdminRepository(connection)
-        self.audit = SqlAuditRepository(connection)
-        self.throttle = SqlThrottleRepository(connection)
-        self.sessions = SqlSessionRepository(connection)
-        self.api_keys = SqlApiKeyRepository(connection)
-        self.folders = SqlFolderRepository(connection)
-        self.messages = SqlMessageRepository(connection)
-        self.outbound = SqlOutboundRepository(connection)
-        self.directory = SqlDirectoryRepository(connection)
-        self.delivery = SqlDeliveryRepository(connection)
-        self.suppressions = SqlSuppressionRepository(connection)
-        self.dkim_keys = SqlDkimKeyRepository(connection)
-        self.usage = SqlUsageRepository(connection)
-        self.recovery = SqlRecoveryRepository(connection)
-        self.api_messages = SqlApiMessageRepository(connection)
-        self.idempotency = SqlIdempotencyRepository(connection)
-        self.templates = SqlTemplateRepository(connection)
-        self.message_events = SqlMessageEventRepository(connection)
-        self.webhooks = SqlWebhookRepository(connection)
+        self._use_direct = direct
+
+    @cached_property
+    def _direct(self) -> DirectSqlite | None:
+        if not self._use_direct:
+            return None
+        return DirectSqlite(native_sqlite(self.connection.sync_connection))
+
+    @cached_property
+    def domains(self) -> SqlDomainRepository:
+        return SqlDomainRepository(self.connection)
+
+    @cached_property
+    def mailboxes(self) -> SqlMailboxRepository:
+        return SqlMailboxRepository(self.connection, self._direct)
+
+    @cached_property
+    def aliases(self) -> SqlAliasRepository:
+        return SqlAliasRepository(self.connection)
+
+    @cached_property
+    def admins(self) -> SqlAdminRepository:
+        return SqlAdminRepository(self.connection)
+
+    @cached_property
+    def audit(self) -> SqlAuditRepository:
+        return SqlAuditRepository(self.connection)
+
+    @cached_property
+    def throttle(self) -> SqlThrottleRepository:
+        return SqlThrottleRepository(self.connection)
+
+    @cached_property
+    def sessions(self) -> SqlSessionRepository:
+        return SqlSessionRepository(self.connection)
+
+    @cached_property
+    def api_keys(self) -> SqlApiKeyRepository:
+        return SqlApiKeyRepository(self.connection)
+
+    @cached_property
+    def folders(self) -> SqlFolderRepository:
+        return SqlFolderRepository(self.connection, self._direct)
+
+    @cached_property
+    def messages(self) -> SqlMessageRepository:
+        return SqlMessageRepository(self.connection, self._direct)
+
+    @cached_property
+    def outbound(self) -> SqlOutboundRepository:
+        return SqlOutboundRepository(self.connection)
+
+    @cached_property
+    def directory(self) -> SqlDirectoryRepository:
+        return SqlDirectoryRepository(self.connection, self._direct)
+
+    @cached_property
+    def delivery(self) -> SqlDeliveryRepository:
+        return SqlDeliveryRepository(self.connection)
+
+    @cached_property
+    def suppressions(self) -> SqlSuppressionRepository:
+        return SqlSuppressionRepository(self.connection)
+
+    @cached_property
+    def dkim_keys(self) -> SqlDkimKeyRepository:
+        return SqlDkimKeyRepository(self.connection)
+
+    @cached_property
+    def usage(self) -> SqlUsageRepository:
+        return SqlUsageRepository(self.connection)
+
+    @cached_property
+    def recovery(self) -> SqlRecoveryRepository:
+        return SqlRecoveryRepository(self.connection)
+
+    @cached_property
+    def api_messages(self) -> SqlApiMessageRepository:
+        return SqlApiMessageRepository(self.connection)
+
+    @cached_property
+    def idempotency(self) -> SqlIdempotencyRepository:
+        return SqlIdempotencyRepository(self.connection)
+
+    @cached_property
+    def templates(self) -> SqlTemplateRepository:
+        return SqlTemplateRepository(self.connection)
+
+    @cached_property
+    def message_events(self) -> SqlMessageEventRepository:
+        return SqlMessageEventRepository(self.connection)
+
+    @cached_property
+    def webhooks(self) -> SqlWebhookRepository:
+        return SqlWebhookRepository(self.connection)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,6 +36,16 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def dump_json(value: Any) -> str:
+    """JSON as stored: compact, keys sorted."""
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def encode_flags(flags: Iterable[str]) -> str:
+    """Message flags as stored: sorted, space-separated."""
+    return " ".join(sorted(set(flags)))
+
+
 class JsonText(TypeDecorator[Any]):
     """JSON stored as text (portable between SQLite and PostgreSQL, compact)."""
 
@@ -42,7 +53,7 @@ class JsonText(TypeDecorator[Any]):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
-        return None if value is None else json.dumps(value, separators=(",", ":"), sort_keys=True)
+        return None if value is None else dump_json(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
         return None if value is None else json.loads(value)

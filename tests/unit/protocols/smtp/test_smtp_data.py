@@ -71,6 +71,69 @@ def test_chunking_never_changes_the_result(lines: list[bytes], cuts: list[int]) 
             break
         chunks.append(wire[position : position + cut])
         position += cut
+    chunks.append(wire[position:])
     reader, _ = read_all(chunks)
     assert reader.done
     assert reader.message() == b"".join(line + b"\r\n" for line in lines)
+
+
+def read_by_lines(wire: bytes, max_size: int) -> tuple[bool, bytes | None, bytes]:
+    """The reference: RFC 5321's rules applied one line at a time. Returns (ended, message or
+    None when refused, rest after the end marker)."""
+    lines: list[bytes] = []
+    refused, size, start = False, 0, 0
+    while True:
+        end = wire.find(b"\r\n", start)
+        if end < 0:
+            return False, None, b""
+        line = wire[start:end]
+        start = end + 2
+        if line == b".":
+            return True, None if refused else b"".join(x + b"\r\n" for x in lines), wire[start:]
+        line = line[1:] if line.startswith(b".") else line
+        size += len(line) + 2
+        refused |= b"\r" in line or b"\n" in line or len(line) > 998 or size > max_size
+        lines.append(line)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=". a", max_size=6).map(lambda line: line.encode() + b"\r\n"),
+            st.sampled_from([b".", b"..", b".\r", b"\n.", b"\r", b"\n", b"x" * 999]),
+            st.sampled_from([b"x" * 998, b"x" * 999, b"." + b"x" * 998]).map(lambda x: x + b"\r\n"),
+            st.binary(max_size=40),
+        ),
+        max_size=30,
+    ),
+    st.lists(st.integers(min_value=1, max_value=70), min_size=1, max_size=10),
+    st.integers(min_value=50, max_value=3000),
+)
+def test_same_result_as_reading_line_by_line(
+    pieces: list[bytes], cuts: list[int], max_size: int
+) -> None:
+    """Whatever the bytes (bare CR/LF, dots, long lines, size limit) and however they arrive,
+    the reader agrees with the line-by-line reference on where the message ends, whether it is
+    refused, what it contains and what follows it."""
+    wire = b"".join(pieces) + b"\r\n.\r\nNOOP\r\n"
+    chunks = []
+    position = 0
+    for cut in cuts * 100:
+        if position >= len(wire):
+            break
+        chunks.append(wire[position : position + cut])
+        position += cut
+    chunks.append(wire[position:])
+    reader = DataReader(max_size)
+    rest = b""
+    for index, chunk in enumerate(chunks):
+        rest = reader.feed(chunk)
+        if reader.done:
+            rest += b"".join(chunks[index + 1 :])
+            break
+    ended, message, expected_rest = read_by_lines(wire, max_size)
+    assert reader.done == ended
+    assert (reader.problem is None) == (message is not None)
+    if message is not None:
+        assert reader.message() == message
+    assert rest == expected_rest
