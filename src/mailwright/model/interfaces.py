@@ -30,10 +30,12 @@ from mailwright.model.mailboxes import Mailbox, MailboxQuery, NewMailbox
 from mailwright.model.mailstore import BlobRef, Folder, FolderStatus, NewMessage, StoredMessage
 from mailwright.model.message_events import EventQuery, MessageEvent, MessageRecord, UsageOwner
 from mailwright.model.outbound import (
+    Attempt,
     ClaimedRecipient,
     DeliveryEvent,
     DkimKey,
     EventKind,
+    NewDeliveryEvent,
     Origin,
     QueuedMessage,
     QueuedRecipient,
@@ -535,17 +537,9 @@ class DeliveryRepository(Protocol):
         (PostgreSQL: ``FOR UPDATE SKIP LOCKED``, so workers never take the same row)."""
         ...
 
-    async def record_attempt(
-        self,
-        recipient_id: int,
-        *,
-        owner: str,
-        status: RecipientStatus,
-        next_attempt_at: datetime | None,
-        reply: str,
-        at: datetime,
-    ) -> bool:
-        """Store an attempt's outcome and end the lease; False when the lease was lost."""
+    async def record_attempts(self, owner: str, attempts: Sequence[Attempt]) -> int:
+        """Store attempts' outcomes and end their leases (one statement for all); returns
+        how many were stored: a recipient whose lease ``owner`` lost is left alone."""
         ...
 
     async def release(self, recipient_ids: Sequence[int], owner: str) -> None:
@@ -563,6 +557,10 @@ class DeliveryRepository(Protocol):
         remote_host: str = "",
     ) -> DeliveryEvent:
         """Append one delivery event."""
+        ...
+
+    async def add_events(self, events: Sequence[NewDeliveryEvent]) -> None:
+        """Append delivery events (one statement for all)."""
         ...
 
     async def list_events(

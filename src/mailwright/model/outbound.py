@@ -80,6 +80,29 @@ class DeliveryEvent:
 
 
 @dataclass(frozen=True)
+class Attempt:
+    """The stored outcome of one delivery attempt of one claimed recipient."""
+
+    recipient_id: int
+    status: RecipientStatus
+    next_attempt_at: datetime | None
+    reply: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class NewDeliveryEvent:
+    """A delivery event to append (``DeliveryEvent`` without its id)."""
+
+    message_id: str
+    recipient: str
+    kind: EventKind
+    at: datetime
+    reply: str = ""
+    remote_host: str = ""
+
+
+@dataclass(frozen=True)
 class ClaimedRecipient:
     """A recipient a delivery worker has claimed (leased) for one attempt."""
 

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from mailwright.model.interfaces import BlobStore, Clock, Database, Transaction
 from mailwright.model.outbound import (
+    Attempt,
     ClaimedRecipient,
     EventKind,
+    NewDeliveryEvent,
     Origin,
     RecipientStatus,
     SuppressionReason,
@@ -82,6 +84,35 @@ class _Bounce:
     failures: list[FailedRecipient]
 
 
+@dataclass
+class _Round:
+    """The outcomes of one worker round, written together at its end."""
+
+    owner: str
+    now: datetime
+    attempts: list[Attempt] = field(default_factory=list)
+    events: list[NewDeliveryEvent] = field(default_factory=list)
+
+    def settle(
+        self,
+        item: ClaimedRecipient,
+        status: RecipientStatus,
+        kind: EventKind,
+        reply: str,
+        remote_host: str = "",
+        *,
+        retry_at: datetime | None = None,
+    ) -> None:
+        self.attempts.append(Attempt(item.id, status, retry_at, reply, self.now))
+        self.events.append(
+            NewDeliveryEvent(item.message_id, item.recipient, kind, self.now, reply, remote_host)
+        )
+
+    async def write(self, tx: Transaction) -> None:
+        await tx.delivery.record_attempts(self.owner, self.attempts)
+        await tx.delivery.add_events(self.events)
+
+
 class OutboundService:
     """Claims, outcomes, events, suppressions and bounces of the outbound queue."""
 
@@ -112,27 +143,27 @@ class OutboundService:
                 now, owner=owner, lease_until=now + self.policy.lease, limit=limit
             )
             suppressed = await tx.suppressions.find_many([c.recipient for c in claimed])
+            round_ = _Round(owner, now)
             for item in claimed:
                 if item.recipient in suppressed:
-                    await self._settle(
-                        tx,
-                        owner,
+                    round_.settle(
                         item,
                         RecipientStatus.SUPPRESSED,
                         EventKind.SUPPRESSED,
                         "Address is on the suppression list",
-                        "",
-                        now,
                     )
+            await round_.write(tx)
         return [c for c in claimed if c.recipient not in suppressed]
 
     async def complete(self, owner: str, results: Sequence[AttemptResult]) -> None:
-        """Record every attempt's outcome (one transaction), then send the bounces."""
+        """Record every attempt's outcome (one transaction, one statement for the attempts
+        and one for the events), then send the bounces."""
         now = self._clock.now()
         bounces: dict[str, _Bounce] = {}
+        round_ = _Round(owner, now)
         async with self._db.transaction() as tx:
             for result in results:
-                failure = await self._record(tx, owner, result, now)
+                failure = await self._record(tx, round_, result)
                 item = result.recipient
                 if failure is not None and item.origin is Origin.SMTP and item.sender:
                     bounce = bounces.setdefault(
@@ -140,6 +171,7 @@ class OutboundService:
                         _Bounce(item.sender, item.message_id, item.blob, item.created_at, []),
                     )
                     bounce.failures.append(failure)
+            await round_.write(tx)
             if self._usage is not None:
                 delivered = [r.recipient for r in results if r.delivered]
                 await self._usage.count_delivered(tx, delivered, now)
@@ -152,31 +184,22 @@ class OutboundService:
             await tx.delivery.release([r.id for r in recipients], owner)
 
     async def _record(
-        self, tx: Transaction, owner: str, result: AttemptResult, now: datetime
+        self, tx: Transaction, round_: _Round, result: AttemptResult
     ) -> FailedRecipient | None:
         item = result.recipient
+        now = round_.now
         if result.delivered:
-            await self._settle(
-                tx,
-                owner,
+            round_.settle(
                 item,
                 RecipientStatus.DELIVERED,
                 EventKind.DELIVERED,
                 result.reply,
                 result.remote_host,
-                now,
             )
             return None
         if result.rejected:
-            await self._settle(
-                tx,
-                owner,
-                item,
-                RecipientStatus.BOUNCED,
-                EventKind.BOUNCED,
-                result.reply,
-                result.remote_host,
-                now,
+            round_.settle(
+                item, RecipientStatus.BOUNCED, EventKind.BOUNCED, result.reply, result.remote_host
             )
             await tx.suppressions.add(
                 item.recipient, SuppressionReason.HARD_BOUNCE, result.reply[:500], now
@@ -188,45 +211,19 @@ class OutboundService:
             days = self.policy.max_age.total_seconds() / 86400
             last = f"{result.code} {result.reply}" if result.code else result.reply
             reply = f"Gave up after {days:g} days; last attempt: {last}"
-            await self._settle(tx, owner, item, final, kind, reply, result.remote_host, now)
+            round_.settle(item, final, kind, reply, result.remote_host)
             # RFC 3463: 4.4.7, delivery time expired.
             return FailedRecipient(item.recipient, "4.4.7", reply, result.remote_host)
         retry_at = now + self.policy.delay(item.attempts + 1)
-        await tx.delivery.record_attempt(
-            item.id,
-            owner=owner,
-            status=RecipientStatus.DEFERRED,
-            next_attempt_at=retry_at,
-            reply=result.reply,
-            at=now,
-        )
-        await tx.delivery.add_event(
-            item.message_id,
-            item.recipient,
+        round_.settle(
+            item,
+            RecipientStatus.DEFERRED,
             EventKind.DEFERRED,
-            at=now,
-            reply=result.reply,
-            remote_host=result.remote_host,
+            result.reply,
+            result.remote_host,
+            retry_at=retry_at,
         )
         return None
-
-    async def _settle(
-        self,
-        tx: Transaction,
-        owner: str,
-        item: ClaimedRecipient,
-        status: RecipientStatus,
-        kind: EventKind,
-        reply: str,
-        remote_host: str,
-        now: datetime,
-    ) -> None:
-        await tx.delivery.record_attempt(
-            item.id, owner=owner, status=status, next_attempt_at=None, reply=reply, at=now
-        )
-        await tx.delivery.add_event(
-            item.message_id, item.recipient, kind, at=now, reply=reply, remote_host=remote_host
-        )
 
     async def _send_bounce(self, bounce: _Bounce, now: datetime) -> None:
         try:

@@ -14,6 +14,7 @@ from mailwright.model.actors import Actor
 from mailwright.model.mailstore import INBOX
 from mailwright.model.outbound import EventKind, Origin, RecipientStatus
 from mailwright.services.container import Services
+from mailwright.services.outbound import AttemptResult
 from mailwright.testing.clock import FakeClock
 from mailwright.testing.sink import SmtpSink
 from tests.values import STRONG
@@ -224,3 +225,36 @@ async def test_concurrent_claims_never_overlap(services: Services) -> None:
     ids_a = {c.id for c in first}
     ids_b = {c.id for c in second}
     assert len(ids_a) == 10 and len(ids_b) == 10 and not ids_a & ids_b
+
+
+async def test_outcomes_of_a_round_are_stored_together_and_respect_leases(
+    services: Services, clock: FakeClock
+) -> None:
+    """One round's outcomes (several recipients, several kinds) are all stored with their
+    events; an outcome from a worker whose lease expired and was taken over is not stored."""
+    await setup(services)
+    kept = await submit(services, "a@remote.test", "b@remote.test", "c@remote.test")
+    claimed = {c.recipient: c for c in await services.outbound.claim("w1", 10)}
+    assert set(claimed) == {"a@remote.test", "b@remote.test", "c@remote.test"}
+    clock.advance(601)
+    (taken,) = [c for c in await services.outbound.claim("w2", 1)]
+    late = AttemptResult(claimed[taken.recipient], 250, "2.0.0 Ok", "mx.remote.test")
+    await services.outbound.complete("w1", [late])
+    others = sorted(r for r in claimed if r != taken.recipient)
+    await services.outbound.complete(
+        "w2",
+        [
+            AttemptResult(taken, 451, "4.3.0 Try later", "mx.remote.test"),
+            AttemptResult(claimed[others[0]], 250, "2.0.0 Ok", "mx.remote.test"),
+        ],
+    )
+    async with services.database.snapshot() as tx:
+        message = await tx.outbound.find(kept)
+    assert message is not None
+    status = {r.recipient: r.status for r in message.recipients}
+    # w2's lease holds for the recipient it claimed; w1's late outcome was not stored.
+    assert status[taken.recipient] is RecipientStatus.DEFERRED
+    # The other two were leased by w1, whose lease expired: w2 could not settle them either.
+    assert status[others[0]] is not RecipientStatus.DELIVERED
+    got = await events(services, kept)
+    assert (taken.recipient, EventKind.DEFERRED) in got

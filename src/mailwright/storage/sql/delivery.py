@@ -7,17 +7,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from mailwright.model.errors import Conflict
 from mailwright.model.outbound import (
+    Attempt,
     ClaimedRecipient,
     DeliveryEvent,
     DkimKey,
     EventKind,
+    NewDeliveryEvent,
     Origin,
     RecipientStatus,
     Suppression,
@@ -28,6 +30,23 @@ from mailwright.storage.sql.mail_tables import outbound_messages, outbound_recip
 from mailwright.storage.sql.tables import domains
 
 _PENDING = [RecipientStatus.QUEUED.value, RecipientStatus.DEFERRED.value]
+# Built once, run with many parameter sets: the outcomes of a whole round in one statement.
+_RECORD_ATTEMPT = (
+    update(outbound_recipients)
+    .where(
+        outbound_recipients.c.id == bindparam("b_id"),
+        outbound_recipients.c.lease_owner == bindparam("b_owner"),
+    )
+    .values(
+        status=bindparam("b_status"),
+        attempts=outbound_recipients.c.attempts + 1,
+        next_attempt_at=bindparam("b_next"),
+        last_attempt_at=bindparam("b_at"),
+        last_reply=bindparam("b_reply"),
+        lease_owner=None,
+        lease_until=None,
+    )
+)
 
 
 class SqlDeliveryRepository:
@@ -92,31 +111,24 @@ class SqlDeliveryRepository:
             for row in (await self._c.execute(statement)).all()
         ]
 
-    async def record_attempt(
-        self,
-        recipient_id: int,
-        *,
-        owner: str,
-        status: RecipientStatus,
-        next_attempt_at: datetime | None,
-        reply: str,
-        at: datetime,
-    ) -> bool:
-        r = outbound_recipients.c
+    async def record_attempts(self, owner: str, attempts: Sequence[Attempt]) -> int:
+        if not attempts:
+            return 0
         result = await self._c.execute(
-            update(outbound_recipients)
-            .where(r.id == recipient_id, r.lease_owner == owner)
-            .values(
-                status=status.value,
-                attempts=r.attempts + 1,
-                next_attempt_at=next_attempt_at,
-                last_attempt_at=at,
-                last_reply=reply[:2000],
-                lease_owner=None,
-                lease_until=None,
-            )
+            _RECORD_ATTEMPT,
+            [
+                {
+                    "b_id": a.recipient_id,
+                    "b_owner": owner,
+                    "b_status": a.status.value,
+                    "b_next": a.next_attempt_at,
+                    "b_at": a.at,
+                    "b_reply": a.reply[:2000],
+                }
+                for a in attempts
+            ],
         )
-        return bool(result.rowcount)
+        return int(result.rowcount)
 
     async def release(self, recipient_ids: Sequence[int], owner: str) -> None:
         r = outbound_recipients.c
@@ -150,6 +162,24 @@ class SqlDeliveryRepository:
         )
         event_id = (await self._c.execute(statement)).scalar_one()
         return DeliveryEvent(event_id, message_id, recipient, kind, at, reply, remote_host)
+
+    async def add_events(self, events: Sequence[NewDeliveryEvent]) -> None:
+        if not events:
+            return
+        await self._c.execute(
+            insert(delivery_events),
+            [
+                {
+                    "message_id": e.message_id,
+                    "recipient": e.recipient,
+                    "kind": e.kind.value,
+                    "at": e.at,
+                    "reply": e.reply[:2000],
+                    "remote_host": e.remote_host[:255],
+                }
+                for e in events
+            ],
+        )
 
     async def list_events(
         self,

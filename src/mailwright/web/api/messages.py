@@ -77,8 +77,12 @@ def check_unicode(value: object) -> None:
     """Raises ValueError for lone surrogates anywhere (JSON allows ``\\ud800``; no mail
     encoding does)."""
     if isinstance(value, str):
-        if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-            raise ValueError("text must be valid Unicode (no lone surrogates)")
+        if value.isascii():
+            return
+        try:
+            value.encode("utf-8")  # fails exactly on lone surrogates, at C speed
+        except UnicodeEncodeError:
+            raise ValueError("text must be valid Unicode (no lone surrogates)") from None
     elif isinstance(value, dict):
         for key, item in value.items():
             check_unicode(key)
