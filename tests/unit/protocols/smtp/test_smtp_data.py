@@ -18,6 +18,18 @@ def read_all(chunks: list[bytes], max_size: int = 10_000) -> tuple[DataReader, b
     return reader, rest
 
 
+def split(wire: bytes, cuts: list[int]) -> list[bytes]:
+    """``wire`` cut into reads of the given sizes (repeated), the rest in a last read."""
+    chunks, position = [], 0
+    for cut in cuts * 100:
+        if position >= len(wire):
+            break
+        chunks.append(wire[position : position + cut])
+        position += cut
+    chunks.append(wire[position:])
+    return chunks
+
+
 def test_message_ends_at_dot_line_and_keeps_pipelined_rest() -> None:
     """The message ends at CRLF.CRLF; what follows is returned for the next command."""
     reader, rest = read_all([b"Subject: x\r\n\r\n..leading dot\r\nbody\r\n.\r\nQUIT\r\n"])
@@ -65,14 +77,7 @@ def test_chunking_never_changes_the_result(lines: list[bytes], cuts: list[int]) 
     """However the bytes are split into reads, the message read is the same."""
     stuffed = b"".join((b"." + line if line.startswith(b".") else line) + b"\r\n" for line in lines)
     wire = stuffed + b".\r\n"
-    chunks, position = [], 0
-    for cut in cuts * 100:
-        if position >= len(wire):
-            break
-        chunks.append(wire[position : position + cut])
-        position += cut
-    chunks.append(wire[position:])
-    reader, _ = read_all(chunks)
+    reader, _ = read_all(split(wire, cuts))
     assert reader.done
     assert reader.message() == b"".join(line + b"\r\n" for line in lines)
 
@@ -116,14 +121,7 @@ def test_same_result_as_reading_line_by_line(
     the reader agrees with the line-by-line reference on where the message ends, whether it is
     refused, what it contains and what follows it."""
     wire = b"".join(pieces) + b"\r\n.\r\nNOOP\r\n"
-    chunks = []
-    position = 0
-    for cut in cuts * 100:
-        if position >= len(wire):
-            break
-        chunks.append(wire[position : position + cut])
-        position += cut
-    chunks.append(wire[position:])
+    chunks = split(wire, cuts)
     reader = DataReader(max_size)
     rest = b""
     for index, chunk in enumerate(chunks):
