@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import email
 import email.policy
+import io
 from datetime import UTC, datetime
+from email.generator import BytesGenerator
 from email.message import EmailMessage
+from email.policy import Compat32
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,6 +24,24 @@ HEADER_TEXT = st.text(
     max_size=300,
 )
 BODY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=3000)
+
+
+class _AsGiven(Compat32):
+    """Writes header fields exactly as they were read."""
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        return f"{name}: {value}{self.linesep}".encode("ascii")
+
+
+AS_GIVEN = _AsGiven(linesep="\r\n", max_line_length=None)
+
+
+def regenerated(data: bytes) -> bytes:
+    """``data`` read by the stdlib parser and written again by the stdlib generator."""
+    out = io.BytesIO()
+    parsed = email.message_from_bytes(data, policy=AS_GIVEN)
+    BytesGenerator(out, mangle_from_=False, policy=AS_GIVEN).flatten(parsed)
+    return out.getvalue()
 
 
 def parse(data: bytes) -> EmailMessage:
@@ -115,3 +136,26 @@ def test_any_text_round_trips(subject: str, name: str, text: str, filename: str)
     assert body.get_content().replace("\r\n", "\n") == expected
     (attachment,) = list(mail.iter_attachments())
     assert attachment.get_filename() == filename.strip()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    text=st.none() | BODY_TEXT,
+    html=st.none() | BODY_TEXT,
+    recipients=st.integers(min_value=1, max_value=30),
+    attachments=st.lists(st.binary(max_size=2000), max_size=3),
+)
+def test_layout_is_what_the_stdlib_generator_writes(
+    text: str | None, html: str | None, recipients: int, attachments: list[bytes]
+) -> None:
+    """Every shape (text, HTML, both, none; attachments or not) comes out exactly as the stdlib
+    generator writes the tree it parses from it: boundaries, blank lines, CRLFs."""
+    data = compose(
+        base(
+            text=text,
+            html=html,
+            to=[NamedAddress(f"user{n}@remote.test", f"User {n}") for n in range(recipients)],
+            attachments=[Attachment(f"f{n}.bin", a) for n, a in enumerate(attachments)],
+        )
+    )
+    assert regenerated(data) == data
