@@ -3,12 +3,10 @@ otherwise): they run for every RCPT and every delivery."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from mailwright.model.directory import DirectoryEntry
+from mailwright.model.directory import DirectoryEntry, alias_entry
 from mailwright.model.mailstore import INBOX
 from mailwright.storage.sql.mail_tables import folders
 from mailwright.storage.sql.mailboxes import _mailbox
@@ -55,10 +53,5 @@ class SqlDirectoryRepository:
         if not rows:
             found = await self._c.execute(_HOSTED, {"domain": domain})
             return DirectoryEntry(found.first() is not None)
-        targets: dict[str, list[str]] = defaultdict(list)
-        for r in rows:
-            if r.destination is not None:
-                targets[r.source].append(r.destination)
-        alias = tuple(targets[address]) if address in targets else None
-        every = tuple(targets[catch_all]) if catch_all in targets else None
-        return DirectoryEntry(rows[0].hosted is not None, None, None, alias, every)
+        pairs = [(r.source, r.destination) for r in rows]
+        return alias_entry(rows[0].hosted is not None, address, catch_all, pairs)

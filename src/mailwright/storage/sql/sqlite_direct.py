@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from mailwright.model.directory import DirectoryEntry
+from mailwright.model.directory import DirectoryEntry, alias_entry
 from mailwright.model.mailboxes import Mailbox
 from mailwright.model.mailstore import INBOX, NewMessage
 from mailwright.storage.sql import inline_sqlite
@@ -112,14 +112,8 @@ class DirectSqlite:
         if not rows:
             hosted = self._c.execute(_HOSTED, (domain,)).fetchone() is not None
             return DirectoryEntry(hosted)
-        targets: dict[str, list[str]] = {}
-        for _hosted, source, destination in rows:
-            listed = targets.setdefault(source, [])
-            if destination is not None:
-                listed.append(destination)
-        alias = tuple(targets[address]) if address in targets else None
-        every = tuple(targets[catch_all]) if catch_all in targets else None
-        return DirectoryEntry(rows[0][0] is not None, None, None, alias, every)
+        pairs = [(source, destination) for _hosted, source, destination in rows]
+        return alias_entry(rows[0][0] is not None, address, catch_all, pairs)
 
     def allocate(self, folder_id: int, count: int) -> tuple[int, int] | None:
         """``FolderRepository.allocate``; None when the folder does not exist."""
