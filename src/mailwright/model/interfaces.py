@@ -505,6 +505,10 @@ class BlobStore(Protocol):
         """Store durably (file and directory fsynced) and return the reference."""
         ...
 
+    def put_many(self, items: Sequence[bytes]) -> list[BlobRef]:
+        """Store several durably with fewer flushes than one by one; references in order."""
+        ...
+
     def read(self, digest: str) -> bytes:
         """The whole body. Raises: FileNotFoundError."""
         ...

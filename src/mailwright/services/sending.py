@@ -189,9 +189,8 @@ class SendingService:
         if not batch and isinstance(outcomes[0], MailwrightError):
             raise outcomes[0]
         prepared = [o for o in outcomes if isinstance(o, _Prepared)]
-        blobs = await asyncio.gather(
-            *(asyncio.to_thread(self._blobs.put, p.data) for p in prepared)
-        )
+        # One call for the whole batch: the blob store flushes its files together.
+        blobs = await asyncio.to_thread(self._blobs.put_many, [p.data for p in prepared])
         stored = list(zip(prepared, blobs, strict=True))
         try:
             receipts = await self._commit(caller, stored, outcomes, idempotency, now)
