@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import secrets
@@ -174,8 +175,9 @@ class DeliveryWorker:
         ]
 
     async def _signed(self, item: ClaimedRecipient) -> bytes:
-        data = await asyncio.to_thread(self._services.blobs.read, item.blob)
-        return await self._services.signer.sign(data)
+        return await self._services.signer.sign_stored(
+            functools.partial(self._services.blobs.read, item.blob)
+        )
 
     async def _send_all(
         self, session: RemoteSession, items: list[ClaimedRecipient]

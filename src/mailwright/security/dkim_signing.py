@@ -10,6 +10,7 @@ worker can sign on several threads. Its output is checked with dkimpy's verifier
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 import time
@@ -129,9 +130,14 @@ class DkimSigner:
 def from_domain(message: bytes) -> str | None:
     """The domain of the (first) From address, normalised, or None."""
     fields, _ = split_message(message)
-    values = [_FOLD.sub(b"", v) for n, v in fields if n.strip().lower() == b"from"]
-    if not values:
-        return None
-    addresses = getaddresses([values[0].decode("utf-8", "replace")])
+    values = [v for n, v in fields if n.strip().lower() == b"from"]
+    return _domain_of(values[0]) if values else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _domain_of(field: bytes) -> str | None:
+    """The From field's address domain; remembered, because an application sends many
+    messages from the same address."""
+    addresses = getaddresses([_FOLD.sub(b"", field).decode("utf-8", "replace")])
     parsed = find_address(addresses[0][1]) if addresses else None
     return parsed.domain if parsed else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from mailwright.model.interfaces import Database
@@ -40,6 +40,27 @@ class MessageSigner:
             return message
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, signer.sign, message)
+
+    async def sign_stored(self, read: Callable[[], bytes]) -> bytes:
+        """Like ``sign`` for a message that ``read`` (blocking) loads, e.g. from the blob
+        store: reading and signing happen on one signing thread, one hop from the event loop
+        instead of two, whenever the From domain's key is already remembered."""
+        loop = asyncio.get_running_loop()
+        message, signed = await loop.run_in_executor(self._pool, self._read_and_sign, read)
+        return signed if signed is not None else await self.sign(message)
+
+    def _read_and_sign(self, read: Callable[[], bytes]) -> tuple[bytes, bytes | None]:
+        """On a signing thread: the message, and it signed (or unchanged: no From domain, or
+        no key for it); None when the key must first be looked up on the event loop."""
+        message = read()
+        domain = from_domain(message)
+        if domain is None:
+            return message, message
+        cached = self._keys.get(domain)
+        if cached is None or cached[0] <= time.monotonic():
+            return message, None
+        signer = cached[1]
+        return message, signer.sign(message) if signer is not None else message
 
     async def sign_many(self, messages: Sequence[bytes]) -> list[bytes]:
         """Sign several messages at once (on parallel threads)."""

@@ -99,6 +99,35 @@ async def test_delivers_with_valid_dkim_signature(services: Services, sink: Smtp
     assert await worker(services, sink).run_once() == 0
 
 
+async def test_every_message_of_a_run_is_signed_once_the_key_is_remembered(
+    services: Services, sink: SmtpSink
+) -> None:
+    """After the first message the key is remembered and later ones are read and signed on a
+    signing thread: each still carries a valid signature; mail from a domain without a key
+    here leaves unsigned, also from the remembered answer."""
+    await setup(services)
+    for n in range(4):
+        await submit(services, "bob@remote.test", message=MESSAGE.replace(b"Hi Bob", b"Hi %d" % n))
+    foreign = MESSAGE.replace(b"alice@example.test", b"carol@elsewhere.test")
+    for n in range(2):
+        await submit(services, "bob@remote.test", message=foreign + b"%d\r\n" % n)
+    assert await worker(services, sink).run_once() == 6
+    key = await services.dkim.active_key("example.test")
+    assert key is not None
+
+    def dns(name: bytes, timeout: int = 5) -> bytes:
+        assert name.decode().rstrip(".") == key.dns_name
+        return key.dns_value.encode()
+
+    received = [r.data for r in sink.handler.received]
+    signed = sorted(d for d in received if d.startswith(b"DKIM-Signature:"))
+    assert len(signed) == 4 and all(dkim.verify(d, dnsfunc=dns) for d in signed)
+    assert sorted(b"Hi %d" % n in d for d in signed for n in range(4)).count(True) == 4
+    assert sorted(d for d in received if d not in signed) == sorted(
+        foreign + b"%d\r\n" % n for n in range(2)
+    )
+
+
 async def test_deferred_then_delivered_on_the_fake_clock(
     services: Services, sink: SmtpSink, clock: FakeClock
 ) -> None:
