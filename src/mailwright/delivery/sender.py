@@ -79,7 +79,7 @@ class RemoteSession:
             SessionFailed: the connection broke (replies unknown for every recipient).
         """
         try:
-            await self._client.mail(sender)
+            await self._command(b"MAIL", f"FROM:<{sender}>", (250,))
         except aiosmtplib.SMTPResponseException as error:
             await self._reset()
             return {r: Reply(error.code, error.message) for r in recipients}
@@ -89,7 +89,7 @@ class RemoteSession:
         accepted = []
         for recipient in recipients:
             try:
-                await self._client.rcpt(recipient)
+                await self._command(b"RCPT", f"TO:<{recipient}>", (250, 251))
                 accepted.append(recipient)
             except aiosmtplib.SMTPResponseException as error:
                 if error.code == 421:
@@ -110,6 +110,17 @@ class RemoteSession:
             raise SessionFailed(Reply(None, str(error))) from None
         replies.update({r: answer for r in accepted})
         return replies
+
+    async def _command(self, verb: bytes, argument: str, success: tuple[int, ...]) -> None:
+        """MAIL or RCPT with an address we normalised already (aiosmtplib's ``mail`` and
+        ``rcpt`` parse it again with ``email.utils``: 6 % of a worker's CPU).
+
+        Raises:
+            aiosmtplib.SMTPResponseException: the reply's code is not in ``success``.
+        """
+        response = await self._client.execute_command(verb, argument.encode("ascii"))
+        if response.code not in success:
+            raise aiosmtplib.SMTPResponseException(response.code, response.message)
 
     async def _reset(self) -> None:
         try:
