@@ -67,6 +67,15 @@ def test_long_line_is_flagged() -> None:
     assert reader.done and reader.problem is DataProblem.LINE_TOO_LONG
 
 
+def test_a_dot_ending_a_cut_over_long_line_is_not_a_line_of_its_own() -> None:
+    """A line over 64 KiB is cut while its end is awaited, keeping its last byte; when that
+    byte is "." and CRLF follows in the next read, it still ends the long line, not the data
+    (".<CRLF>" only ends the data at the start of a line)."""
+    reader, rest = read_all([b"x" * 70_000 + b".", b"\r\nmore\r\n.\r\nNOOP\r\n"], max_size=10**9)
+    assert reader.done and reader.problem is DataProblem.LINE_TOO_LONG
+    assert rest == b"NOOP\r\n"
+
+
 @given(
     st.lists(
         st.binary(max_size=80).map(lambda b: b.replace(b"\r", b"").replace(b"\n", b"")), max_size=20
