@@ -541,6 +541,12 @@ class DeliveryRepository(Protocol):
         (PostgreSQL: ``FOR UPDATE SKIP LOCKED``, so workers never take the same row)."""
         ...
 
+    async def still_leased(self, owner: str, recipient_ids: Sequence[int]) -> set[int]:
+        """Those of ``recipient_ids`` whose lease ``owner`` still holds, locked until the
+        transaction ends (PostgreSQL: ``FOR UPDATE``; SQLite: the write transaction), so no
+        other worker takes them over before their outcomes are written."""
+        ...
+
     async def record_attempts(self, owner: str, attempts: Sequence[Attempt]) -> int:
         """Store attempts' outcomes and end their leases (one statement for all); returns
         how many were stored: a recipient whose lease ``owner`` lost is left alone."""

@@ -157,11 +157,21 @@ class OutboundService:
 
     async def complete(self, owner: str, results: Sequence[AttemptResult]) -> None:
         """Record every attempt's outcome (one transaction, one statement for the attempts
-        and one for the events), then send the bounces."""
+        and one for the events), then send the bounces. An outcome for a recipient whose
+        lease ``owner`` lost (it expired and another worker claimed it) is dropped whole: no
+        status, event, suppression, bounce or usage; the new owner settles it."""
         now = self._clock.now()
         bounces: dict[str, _Bounce] = {}
         round_ = _Round(owner, now)
         async with self._db.transaction() as tx:
+            held = await tx.delivery.still_leased(owner, [r.recipient.id for r in results])
+            if len(held) < len(results):
+                log.warning(
+                    "worker %s lost the lease of %d recipient(s); their outcomes are dropped",
+                    owner,
+                    len(results) - len(held),
+                )
+            results = [r for r in results if r.recipient.id in held]
             for result in results:
                 failure = await self._record(tx, round_, result)
                 item = result.recipient

@@ -287,3 +287,27 @@ async def test_outcomes_of_a_round_are_stored_together_and_respect_leases(
     assert status[others[0]] is not RecipientStatus.DELIVERED
     got = await events(services, kept)
     assert (taken.recipient, EventKind.DEFERRED) in got
+
+
+async def test_an_outcome_after_a_lost_lease_leaves_no_trace(
+    services: Services, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A worker whose lease expired and was taken over reports a 5xx late: nothing of it is
+    stored (no status, event, suppression, bounce to the sender); the loss is logged."""
+    await setup(services)
+    message_id = await submit(services, "bob@remote.test")
+    (first,) = await services.outbound.claim("w1", 10)
+    clock.advance(601)
+    (second,) = await services.outbound.claim("w2", 10)
+    assert second.id == first.id
+    await services.outbound.complete("w1", [AttemptResult(first, 550, "5.1.1 No such user")])
+    assert "lost the lease of 1 recipient" in caplog.text
+    async with services.database.snapshot() as tx:
+        message = await tx.outbound.find(message_id)
+        suppressed = await tx.suppressions.find_many(["bob@remote.test"])
+    assert message is not None and message.recipients[0].status is not RecipientStatus.BOUNCED
+    assert await events(services, message_id) == []
+    assert not suppressed
+    assert await inbox(services, "alice@example.test") == []
+    await services.outbound.complete("w2", [AttemptResult(second, 250, "2.0.0 Ok")])
+    assert await events(services, message_id) == [("bob@remote.test", EventKind.DELIVERED)]

@@ -111,6 +111,17 @@ class SqlDeliveryRepository:
             for row in (await self._c.execute(statement)).all()
         ]
 
+    async def still_leased(self, owner: str, recipient_ids: Sequence[int]) -> set[int]:
+        if not recipient_ids:
+            return set()
+        r = outbound_recipients.c
+        rows = await self._c.execute(
+            select(r.id)
+            .where(r.id.in_(list(recipient_ids)), r.lease_owner == owner)
+            .with_for_update()
+        )
+        return {row.id for row in rows}
+
     async def record_attempts(self, owner: str, attempts: Sequence[Attempt]) -> int:
         if not attempts:
             return 0
