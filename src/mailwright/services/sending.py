@@ -190,7 +190,8 @@ class SendingService:
             raise outcomes[0]
         prepared = [o for o in outcomes if isinstance(o, _Prepared)]
         # One call for the whole batch: the blob store flushes its files together.
-        blobs = await asyncio.to_thread(self._blobs.put_many, [p.data for p in prepared])
+        bodies = [p.data for p in prepared]
+        blobs = await asyncio.to_thread(self._blobs.put_many, bodies) if bodies else []
         stored = list(zip(prepared, blobs, strict=True))
         try:
             receipts = await self._commit(caller, stored, outcomes, idempotency, now)

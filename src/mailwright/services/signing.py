@@ -56,10 +56,10 @@ class MessageSigner:
         domain = from_domain(message)
         if domain is None:
             return message, message
-        cached = self._keys.get(domain)
-        if cached is None or cached[0] <= time.monotonic():
+        remembered = self._remembered(domain)
+        if remembered is None:
             return message, None
-        signer = cached[1]
+        signer = remembered[1]
         return message, signer.sign(message) if signer is not None else message
 
     async def sign_many(self, messages: Sequence[bytes]) -> list[bytes]:
@@ -74,11 +74,16 @@ class MessageSigner:
         """Stop the signing threads."""
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    async def _signer(self, domain: str) -> DkimSigner | None:
-        now = time.monotonic()
+    def _remembered(self, domain: str) -> tuple[float, DkimSigner | None] | None:
+        """The domain's remembered (expiry, signer) while fresh, else None."""
         cached = self._keys.get(domain)
-        if cached is not None and cached[0] > now:
-            return cached[1]
+        return cached if cached is not None and cached[0] > time.monotonic() else None
+
+    async def _signer(self, domain: str) -> DkimSigner | None:
+        remembered = self._remembered(domain)
+        if remembered is not None:
+            return remembered[1]
+        now = time.monotonic()
         async with self._db.snapshot() as tx:
             key = await tx.dkim_keys.find_active(domain)
         signer = None

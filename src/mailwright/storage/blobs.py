@@ -25,7 +25,6 @@ import ctypes
 import hashlib
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from mailwright.model.mailstore import BlobRef
@@ -54,7 +53,12 @@ class FileBlobStore:
 
     def path(self, digest: str) -> Path:
         """Where the blob with this digest lives: ``root/ab/cd/abcd...``."""
-        return self.root / digest[:2] / digest[2:4] / digest
+        return Path(f"{self._directory(digest)}/{digest}")
+
+    def _directory(self, digest: str) -> str:
+        # Plain strings: this runs for every message stored or sent, and pathlib's objects
+        # cost more than the system calls.
+        return f"{self._root}/{digest[:2]}/{digest[2:4]}"
 
     def put(self, data: bytes) -> BlobRef:
         """Store ``data`` durably (once per distinct content) and return its reference."""
@@ -72,28 +76,28 @@ class FileBlobStore:
         return self._put_batch(items, _SYNCFS)
 
     def _put_each(self, items: Sequence[bytes]) -> list[BlobRef]:
-        refs: list[_Pending] = []
+        refs, targets = self._targets(items)
         renames: list[tuple[str, str]] = []
         dirty: set[str] = set()
         try:
-            for ref, target, directory in self._targets(items, refs):
-                if _stored(target, ref.size):
+            for data, target, directory in targets:
+                if _stored(target, len(data)):
                     # Another writer renamed it after its bytes were on disk; the name may
                     # not be yet.
                     dirty.add(directory)
                     continue
                 temporary, fd = self._create(target, directory, dirty)
                 renames.append((temporary, target))
-                _write(fd, ref.data)
+                _write(fd, data)
             self._rename(renames, dirty)
             for directory in sorted(dirty):
                 _fsync_directory(directory)
         finally:
             _remove(renames)
-        return [BlobRef(r.digest, r.size) for r in refs]
+        return refs
 
     def _put_batch(self, items: Sequence[bytes], syncfs: Callable[[int], int]) -> list[BlobRef]:
-        refs: list[_Pending] = []
+        refs, targets = self._targets(items)
         renames: list[tuple[str, str]] = []
         if not os.path.isdir(self._root):
             self._make_dirs(self._root)
@@ -101,37 +105,37 @@ class FileBlobStore:
         # happened since this descriptor was opened (Linux 5.8 and later).
         anchor = os.open(self._root, os.O_RDONLY)
         try:
-            for ref, target, directory in self._targets(items, refs):
-                if _stored(target, ref.size):
+            for data, target, directory in targets:
+                if _stored(target, len(data)):
                     continue  # a whole body; the second syncfs makes its name durable too
                 temporary, fd = self._create(target, directory, set(), sync=False)
                 renames.append((temporary, target))
-                _write(fd, ref.data)
+                _write(fd, data)
             _sync_filesystem(syncfs, anchor)
             self._rename(renames, set())
             _sync_filesystem(syncfs, anchor)
         finally:
             os.close(anchor)
             _remove(renames)
-        return [BlobRef(r.digest, r.size) for r in refs]
+        return refs
 
     def _targets(
-        self, items: Sequence[bytes], refs: list[_Pending]
-    ) -> list[tuple[_Pending, str, str]]:
-        """Each body's reference, final path and directory; a body given twice once."""
+        self, items: Sequence[bytes]
+    ) -> tuple[list[BlobRef], list[tuple[bytes, str, str]]]:
+        """Each body's reference, in order; and what to write: (body, final path, directory),
+        a body given twice once."""
+        refs = []
         found = []
         seen: set[str] = set()
         for data in items:
-            ref = _Pending(hashlib.sha256(data).hexdigest(), len(data), data)
-            refs.append(ref)
-            # Plain strings and os calls: this runs for every message, and pathlib's objects
-            # cost more than the system calls.
-            directory = f"{self._root}/{ref.digest[:2]}/{ref.digest[2:4]}"
-            target = f"{directory}/{ref.digest}"
+            digest = hashlib.sha256(data).hexdigest()
+            refs.append(BlobRef(digest, len(data)))
+            directory = self._directory(digest)
+            target = f"{directory}/{digest}"
             if target not in seen:
                 seen.add(target)
-                found.append((ref, target, directory))
-        return found
+                found.append((data, target, directory))
+        return refs, found
 
     def _create(
         self, target: str, directory: str, dirty: set[str], *, sync: bool = True
@@ -157,8 +161,7 @@ class FileBlobStore:
 
     def read(self, digest: str) -> bytes:
         """The whole blob. Raises: FileNotFoundError."""
-        # No pathlib: the delivery worker reads every message it sends.
-        with open(f"{self._root}/{digest[:2]}/{digest[2:4]}/{digest}", "rb", buffering=0) as file:
+        with open(f"{self._directory(digest)}/{digest}", "rb", buffering=0) as file:
             return file.readall()
 
     def read_range(self, digest: str, start: int, end: int) -> bytes:
@@ -195,15 +198,6 @@ class FileBlobStore:
         # Fsync the parents even where another writer made the directory: it may not have
         # fsynced them yet when this writer's files are acknowledged.
         return [os.path.dirname(path) for path in missing]
-
-
-@dataclass(slots=True)
-class _Pending:
-    """A body on its way into the store."""
-
-    digest: str
-    size: int
-    data: bytes
 
 
 def _write(fd: int, data: bytes) -> None:
